@@ -1,0 +1,21 @@
+/** The koa application: the AWS JSON protocol on POST / and the REST API under /api. */
+import Koa from 'koa';
+import type { Service } from '../service/service.js';
+import { awsJsonHandler } from './aws-json.js';
+import { restRouter } from './rest.js';
+
+/** Builds the app over an opened service. */
+export function createApp(svc: Service, log?: (line: string) => void): Koa {
+  const app = new Koa();
+  app.silent = true;
+  app.on('error', (e: Error) => log?.(`http: ${e.message}`));
+  const router = restRouter(svc, log);
+  app.use(awsJsonHandler(svc, log));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(async (ctx) => {
+    ctx.status = 404;
+    ctx.body = { error: 'NotFound', message: `No route for ${ctx.method} ${ctx.path}` };
+  });
+  return app;
+}

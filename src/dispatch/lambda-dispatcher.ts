@@ -1,0 +1,95 @@
+/**
+ * The basic Lambda TaskDispatcher: resolves the function from the registry, POSTs the payload to its RIE
+ * endpoint (one call in flight per endpoint) and maps the answer as Step Functions does (lambda-rie.md §2).
+ * Resources of other AWS services fail the task with `States.TaskFailed` (this service has no AWS behind it).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Json } from '../util/json.js';
+import { lambdaTarget, type LambdaTarget } from './lambda-target.js';
+import { RieClient } from './rie-client.js';
+import { lambdaApiCause, rieOutcome, tooLarge } from './rie-outcome.js';
+import type { DispatchHooks, DispatchTaskCommand, FunctionLookup, TaskDispatcher, TaskOutcome } from './types.js';
+
+export interface LambdaDispatcherOptions {
+  lookup: FunctionLookup;
+  region: string;
+  account: string;
+}
+
+/** The optimized integration's result: the Invoke response as the AWS Java SDK shows it (§2.2). */
+function invokeResult(payload: Json, body: string, requestId: string, logTail: boolean): Json {
+  const date = new Date().toUTCString();
+  const trace = `Root=1-${randomBytes(4).toString('hex')}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  // RIE returns no logs: the tail is RIE's own START/END/REPORT lines for this request.
+  const log = `START RequestId: ${requestId} Version: $LATEST\nEND RequestId: ${requestId}\nREPORT RequestId: ${requestId}\n`;
+  const logResult = logTail ? Buffer.from(log, 'utf8').toString('base64') : undefined;
+  const headers: Record<string, string> = {
+    ...(logResult !== undefined ? { 'X-Amz-Log-Result': logResult } : {}),
+    'X-Amz-Executed-Version': '$LATEST',
+    'x-amzn-Remapped-Content-Length': '0',
+    Connection: 'keep-alive',
+    'x-amzn-RequestId': requestId,
+    'Content-Length': String(Buffer.byteLength(body, 'utf8')),
+    Date: date,
+    'X-Amzn-Trace-Id': trace,
+    'Content-Type': 'application/json',
+  };
+  const all: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(headers)) all[k] = [v];
+  return {
+    ExecutedVersion: '$LATEST',
+    ...(logResult !== undefined ? { LogResult: logResult } : {}),
+    Payload: payload,
+    SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: 200 },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+}
+
+/** Creates the dispatcher; call `close()` to drop kept-alive sockets. */
+export function createLambdaDispatcher(opts: LambdaDispatcherOptions): TaskDispatcher & { close(): void } {
+  const client = new RieClient();
+  const functionArn = (t: LambdaTarget) =>
+    `arn:aws:lambda:${opts.region}:${opts.account}:function:${t.name}:${t.qualifier ?? '$LATEST'}`;
+
+  async function dispatch(cmd: DispatchTaskCommand, signal: AbortSignal, hooks?: DispatchHooks): Promise<TaskOutcome> {
+    const target = lambdaTarget(cmd.resource, cmd.payload);
+    if (target === undefined) {
+      hooks?.onStarted?.();
+      return {
+        ok: false,
+        error: 'States.TaskFailed',
+        cause: `The resource '${cmd.resource}' is not supported: this service dispatches AWS Lambda tasks only.`,
+      };
+    }
+    const requestId = randomUUID();
+    if ('invalid' in target) {
+      hooks?.onStarted?.();
+      const msg = `1 validation error detected: Value '${target.invalid}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`;
+      return { ok: false, error: 'Lambda.AWSLambdaException', cause: lambdaApiCause(msg, 400, 'ValidationException', requestId) };
+    }
+    const endpoint = opts.lookup(target.name);
+    if (endpoint === undefined) {
+      hooks?.onStarted?.();
+      const msg = `Function not found: ${functionArn(target)}`;
+      return { ok: false, error: 'Lambda.ResourceNotFoundException', cause: lambdaApiCause(msg, 404, 'ResourceNotFoundException', requestId) };
+    }
+    const result = await client.invoke(endpoint, JSON.stringify(target.payload), signal, () => hooks?.onStarted?.());
+    if (result.kind === 'network') {
+      return { ok: false, error: 'Lambda.SdkClientException', cause: `Unable to execute HTTP request: ${result.message}` };
+    }
+    const { outcome, payload } = rieOutcome(target.style, result.res, requestId);
+    if (!outcome.ok || payload === undefined) return outcome;
+    const output = target.style === 'invoke' ? invokeResult(payload, result.res.body, requestId, target.logTail === true) : payload;
+    if (tooLarge(JSON.stringify(output))) {
+      return {
+        ok: false,
+        error: 'States.DataLimitExceeded',
+        cause: `The state/task '${cmd.resource}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      };
+    }
+    return { ok: true, output };
+  }
+
+  return { dispatch, close: () => client.close() };
+}

@@ -1,0 +1,94 @@
+/**
+ * HTTP client for RIE invocation endpoints. Stock RIE panics and exits on a second concurrent request
+ * (aws-lambda-runtime-interface-emulator #97), so calls to one endpoint are strictly serialised: at most one
+ * in flight, the rest queued in arrival order.
+ */
+import http from 'node:http';
+import type { RieResponse } from './rie-outcome.js';
+
+export type RieResult = { kind: 'response'; res: RieResponse } | { kind: 'network'; message: string };
+
+interface Queued {
+  body: string;
+  signal: AbortSignal;
+  onStarted: () => void;
+  resolve: (r: RieResult) => void;
+}
+
+/** The RIE client: one FIFO per endpoint URL. */
+export class RieClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly queues = new Map<string, { busy: boolean; items: Queued[] }>();
+
+  /** POSTs `body` to `url` when the endpoint is free; `onStarted` fires as the request is sent. */
+  invoke(url: string, body: string, signal: AbortSignal, onStarted: () => void = () => {}): Promise<RieResult> {
+    return new Promise((resolve) => {
+      let q = this.queues.get(url);
+      if (!q) this.queues.set(url, (q = { busy: false, items: [] }));
+      q.items.push({ body, signal, onStarted, resolve });
+      this.pump(url);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private pump(url: string): void {
+    const q = this.queues.get(url);
+    if (!q || q.busy) return;
+    let item: Queued | undefined;
+    while ((item = q.items.shift()) && item.signal.aborted) item.resolve({ kind: 'network', message: 'aborted' });
+    if (!item) {
+      this.queues.delete(url);
+      return;
+    }
+    q.busy = true;
+    const current = item;
+    void this.post(url, current).then((r) => {
+      q.busy = false;
+      current.resolve(r);
+      this.pump(url);
+    });
+  }
+
+  private post(url: string, item: Queued): Promise<RieResult> {
+    return new Promise((resolve) => {
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        resolve({ kind: 'network', message: `Invalid endpoint URL: ${url}` });
+        return;
+      }
+      const payload = Buffer.from(item.body, 'utf8');
+      const req = http.request(target, {
+        method: 'POST',
+        agent: this.agent,
+        signal: item.signal,
+        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => resolve({ kind: 'network', message: e.message }));
+        res.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k] = v;
+          const fnError = headers['x-amz-function-error'] ?? headers['error-type'];
+          resolve({
+            kind: 'response',
+            res: {
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              headers,
+              ...(fnError !== undefined ? { functionError: fnError } : {}),
+            },
+          });
+        });
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => resolve({ kind: 'network', message: e.code ?? e.message }));
+      item.onStarted();
+      req.end(payload);
+    });
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Parallel and Map: child frames (one per branch / iteration), each with its own previousEventId chain, and
+ * the collection of their results. Event shapes and id chains follow AWS recordings:
+ *  - Map: MapStateStarted{length}, per item MapIterationStarted{index,name} … MapIterationSucceeded (linked to
+ *    the iteration's last event; the next MapIterationStarted links to that same event), MapStateSucceeded
+ *    (linked to the last MapIterationSucceeded) and MapStateExited sharing its previousEventId.
+ *  - Parallel: ParallelStateStarted, branch events, ParallelStateSucceeded and ParallelStateExited both linked
+ *    to the last branch event.
+ *  - A failed child fails the state with the child's error; MapStateFailed/ParallelStateFailed are emitted
+ *    unless a retrier re-runs the state (run.ts).
+ */
+import type { Json } from '../util/json.js';
+import type { Aggregate, Frame } from './internal.js';
+import type { StepContext } from './step-context.js';
+import type { Machine } from './program.js';
+import { effectiveInput, stateOutput } from './dataflow.js';
+import { nextOf, type CompiledOf, type Handler, type Outcome } from './outcome.js';
+import { prepareMap, startIterations } from './map-state.js';
+
+/** Create a child frame at the start of a sub-machine. */
+export function spawn(
+  ctx: StepContext, parent: Frame, machine: Machine, slot: number, input: Json, prev: number,
+  extra: Partial<Frame> = {},
+): Frame {
+  const child: Frame = {
+    id: ctx.newId('f'), parent: parent.id, slot, machine: machine.path, state: machine.startAt, phase: 'enter',
+    input, prev, enteredId: 0, enteredAt: ctx.now, enteredPrev: prev, vars: parent.vars, attempts: [], retryCount: 0,
+    ...extra,
+  };
+  if (parent.silent) child.silent = true;
+  ctx.addFrame(child);
+  ctx.enqueue(child.id);
+  return child;
+}
+
+export function newAggregate(kind: Aggregate['kind'], size: number, effective: Json): Aggregate {
+  return {
+    kind, results: new Array<Json>(size).fill(null), next: 0, items: [], running: 0, maxConcurrency: 0,
+    failures: 0, lastEventId: 0, effectiveInput: effective,
+  };
+}
+
+export const parallelHandler: Handler<'Parallel'> = async (ctx, f, cs) => {
+  const eff = await effectiveInput(ctx, f, cs, f.input);
+  ctx.emit(f, 'ParallelStateStarted');
+  const agg = newAggregate('parallel', cs.children.length, eff);
+  agg.running = cs.children.length;
+  f.agg = agg;
+  f.phase = 'children';
+  cs.children.forEach((m, i) => spawn(ctx, f, m, i, eff, f.prev));
+  return { kind: 'block' };
+};
+
+export const mapHandler: Handler<'Map'> = async (ctx, f, cs) => {
+  const ready = await prepareMap(ctx, f, cs);
+  if (ready) return ready;
+  startIterations(ctx, f, cs);
+  return { kind: 'block' };
+};
+
+/** A child frame finished: record its result in the parent; schedule the parent when it has all it needs. */
+export function childFinished(ctx: StepContext, child: Frame): void {
+  const parentId = child.parent!;
+  ctx.dropFrame(child.id);
+  if (!ctx.hasFrame(parentId)) return;
+  const p = ctx.frame(parentId);
+  const agg = p.agg;
+  if (!agg || agg.closed || p.phase !== 'children') return;
+  const result = child.result!;
+  const slot = child.slot ?? 0;
+  agg.running -= 1;
+  const name = p.state;
+  if (agg.kind === 'map') {
+    // Distributed iterations are child executions: no iteration events in this history.
+    const iterationEvent = (type: string) => {
+      if (agg.mapRunArn !== undefined) return;
+      agg.lastEventId = ctx.emit(p, type, { index: slot, name }, { prev: child.prev, keepPrev: true });
+      p.prev = child.prev;
+    };
+    if (result.ok) {
+      iterationEvent('MapIterationSucceeded');
+      agg.results[slot] = result.output;
+    } else {
+      agg.failures += 1;
+      iterationEvent('MapIterationFailed');
+      if (!tolerated(agg)) {
+        agg.closed = true;
+        agg.failure = { error: result.error, ...(result.cause !== undefined ? { cause: result.cause } : {}) };
+        cancelChildren(ctx, p.id);
+        schedule(ctx, p);
+        return;
+      }
+    }
+    if (agg.next < agg.items.length) {
+      startIterations(ctx, p, undefined);
+      return;
+    }
+  } else if (result.ok) {
+    agg.results[slot] = result.output;
+    agg.lastEventId = child.prev;
+  } else {
+    agg.closed = true;
+    agg.failure = { error: result.error, ...(result.cause !== undefined ? { cause: result.cause } : {}) };
+    p.prev = child.prev;
+    cancelChildren(ctx, p.id);
+    schedule(ctx, p);
+    return;
+  }
+  if (agg.running === 0) schedule(ctx, p);
+}
+
+function schedule(ctx: StepContext, p: Frame): void {
+  p.collect = true;
+  ctx.enqueue(p.id);
+}
+
+/** Inline Map tolerates no failure unless ToleratedFailureCount/Percentage say so. */
+function tolerated(agg: Aggregate): boolean {
+  const total = agg.items.length;
+  if (agg.toleratedCount !== undefined && agg.failures <= agg.toleratedCount) return true;
+  if (agg.toleratedPercentage !== undefined && total > 0 && (agg.failures / total) * 100 <= agg.toleratedPercentage) return true;
+  return false;
+}
+
+/** Remove every descendant frame of `parentId`, cancelling their tasks and timers. */
+export function cancelChildren(ctx: StepContext, parentId: string): void {
+  const victims = new Set<string>([parentId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const fr of Object.values(ctx.st.frames)) {
+      if (fr.parent !== undefined && victims.has(fr.parent) && !victims.has(fr.id)) {
+        victims.add(fr.id);
+        grew = true;
+      }
+    }
+  }
+  victims.delete(parentId);
+  for (const [timerId, t] of Object.entries(ctx.st.timers)) {
+    if (t.kind !== 'execution-timeout' && victims.has(t.frame)) {
+      delete ctx.st.timers[timerId];
+      ctx.command({ kind: 'CancelTimer', timerId });
+    }
+  }
+  for (const [taskId, frameId] of Object.entries(ctx.st.tasks)) {
+    if (victims.has(frameId)) {
+      delete ctx.st.tasks[taskId];
+      ctx.command({ kind: 'CancelTask', taskId });
+    }
+  }
+  for (const id of victims) ctx.dropFrame(id);
+  ctx.st.queue = ctx.st.queue.filter((id) => !victims.has(id));
+}
+
+/** All children are in (or one failed): the state's result, or its failure. */
+export async function collect(ctx: StepContext, f: Frame, cs: CompiledOf<'Parallel'> | CompiledOf<'Map'>): Promise<Outcome> {
+  delete f.collect;
+  const agg = f.agg!;
+  const kind = cs.def.Type;
+  if (agg.failure) {
+    return agg.failure.cause === undefined
+      ? { kind: 'fail', error: agg.failure.error }
+      : { kind: 'fail', error: agg.failure.error, cause: agg.failure.cause };
+  }
+  if (agg.mapRunArn !== undefined) {
+    const run = ctx.emit(f, 'MapRunSucceeded', undefined, { prev: agg.lastEventId });
+    ctx.emit(f, 'MapStateSucceeded', undefined, { prev: run, keepPrev: true });
+    f.prev = agg.lastEventId;
+  } else {
+    ctx.emit(f, `${kind}StateSucceeded`, undefined, { prev: agg.lastEventId, keepPrev: true });
+    f.prev = agg.lastEventId;
+  }
+  const results = agg.results;
+  delete f.agg;
+  const out = await stateOutput(ctx, f, cs, f.input, results, { resultStage: true });
+  return { kind: 'next', next: nextOf(cs.def), ...out };
+}

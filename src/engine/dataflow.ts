@@ -1,0 +1,162 @@
+/**
+ * Input and output processing of one state, in both query languages (ASL spec "Input and Output Processing";
+ * AWS "Transforming data with JSONata"). JSONPath: InputPath → Parameters → (handler) → ResultSelector →
+ * ResultPath → OutputPath, plus Assign. JSONata: Arguments → (handler) → Output, plus Assign; `$states.input`
+ * is always the state's raw input.
+ */
+import type { Json, JsonObject } from '../util/json.js';
+import { StatesError, States } from '../asl/errors.js';
+import { applyInputPath, applyOutputPath, applyResultPath, invalidPathCause, lookupScopePath } from '../asl/paths.js';
+import { applyPayloadTemplate } from '../asl/payload-template.js';
+import { evaluateJsonataTemplate } from '../asl/jsonata.js';
+import type { Frame } from './internal.js';
+import type { CompiledState } from './program.js';
+import type { StepContext } from './step-context.js';
+import { dataScope, jsonataBindings } from './context.js';
+
+/** Fields a state may carry; the handlers pass their own state definition. */
+interface Fields {
+  InputPath?: string | null;
+  OutputPath?: string | null;
+  Parameters?: JsonObject;
+  Arguments?: JsonObject | string;
+  ResultSelector?: JsonObject | string;
+  ResultPath?: string | null;
+  Output?: Json;
+  Assign?: JsonObject;
+}
+
+const fieldsOf = (cs: CompiledState): Fields => cs.def as Fields;
+
+/** Evaluate one field value in the state's query language (JSONata template, or JSONPath payload template). */
+export async function evalField(
+  ctx: StepContext, f: Frame, cs: CompiledState, value: Json, field: string,
+  scope: { input: Json; result?: Json; errorOutput?: Json; taskToken?: string },
+): Promise<Json> {
+  if (cs.ql === 'JSONata') {
+    return evaluateJsonataTemplate(value, jsonataBindings(ctx, f, scope.input, scope), ctx.rng(), field);
+  }
+  return applyPayloadTemplate(value, dataScope(ctx, f, scope.result ?? scope.input, scope.taskToken));
+}
+
+/**
+ * The state's effective input: JSONPath InputPath + Parameters; JSONata Arguments (default: the raw input).
+ * `templateField` is the template to apply ('Parameters' for Task/Parallel/Pass; Map uses ItemSelector itself).
+ */
+export async function effectiveInput(
+  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, opts: { params?: boolean; taskToken?: string } = {},
+): Promise<Json> {
+  const d = fieldsOf(cs);
+  const withParams = opts.params ?? true;
+  if (cs.ql === 'JSONata') {
+    if (withParams && d.Arguments !== undefined) {
+      return evalField(ctx, f, cs, d.Arguments as Json, 'Arguments', { input: raw, taskToken: opts.taskToken });
+    }
+    return raw;
+  }
+  const selected = selectInput(ctx, f, d.InputPath, raw);
+  if (withParams && d.Parameters !== undefined) {
+    return applyPayloadTemplate(d.Parameters, dataScope(ctx, f, selected, opts.taskToken));
+  }
+  return selected;
+}
+
+/** JSONPath InputPath only (Choice/Wait/Succeed/Map input). */
+export function inputPathOnly(ctx: StepContext, f: Frame, cs: CompiledState, raw: Json): Json {
+  return cs.ql === 'JSONata' ? raw : selectInput(ctx, f, fieldsOf(cs).InputPath, raw);
+}
+
+/** A path on the Context object (`$$...`) or a variable (`$name...`) rather than on the data. */
+export function isScopePath(path: string): boolean {
+  return path.startsWith('$') && !/^\$($|[.[])/.test(path);
+}
+
+/** InputPath may also select from the Context object (`$$.Execution.Input`) or a variable (`$name`). */
+export function selectInput(ctx: StepContext, f: Frame, path: string | null | undefined, raw: Json): Json {
+  if (typeof path === 'string' && isScopePath(path)) {
+    const r = lookupScopePath(path, dataScope(ctx, f, raw));
+    if (!r.ok) throw new StatesError(States.Runtime, invalidPathCause(path, r.reason));
+    return r.value;
+  }
+  return applyInputPath(path, raw);
+}
+
+export interface StateOutput {
+  output: Json;
+  /** Variables assigned by this state (already merged into the frame when `commit` is called). */
+  assigned?: Record<string, Json>;
+}
+
+/**
+ * The state's output from its raw input and its result. `resultStage` says whether ResultSelector/ResultPath
+ * apply (Task, Parallel, Map, Pass); for Choice/Wait/Succeed the result is the effective input and only
+ * OutputPath (JSONPath) or Output (JSONata, default: the raw input) apply.
+ */
+export async function stateOutput(
+  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, result: Json,
+  opts: { resultStage: boolean; selectorApplies?: boolean; defaultOutput?: Json },
+): Promise<StateOutput> {
+  const d = fieldsOf(cs);
+  if (cs.ql === 'JSONata') {
+    const assigned = d.Assign !== undefined
+      ? (await evalField(ctx, f, cs, d.Assign, 'Assign', { input: raw, result })) as Record<string, Json>
+      : undefined;
+    const output = d.Output !== undefined
+      ? await evalField(ctx, f, cs, d.Output, 'Output', { input: raw, result })
+      : (opts.defaultOutput ?? result);
+    return assigned ? { output, assigned } : { output };
+  }
+  let selected = result;
+  if (opts.resultStage && opts.selectorApplies !== false && d.ResultSelector !== undefined) {
+    selected = applyPayloadTemplate(d.ResultSelector as Json, dataScope(ctx, f, result));
+  }
+  const assigned = d.Assign !== undefined
+    ? applyPayloadTemplate(d.Assign, dataScope(ctx, f, selected)) as Record<string, Json>
+    : undefined;
+  const merged = opts.resultStage ? applyResultPath(d.ResultPath, raw, selected) : selected;
+  const output = typeof d.OutputPath === 'string' && isScopePath(d.OutputPath)
+    ? selectInput(ctx, f, d.OutputPath, merged)
+    : applyOutputPath(d.OutputPath, merged);
+  return assigned ? { output, assigned } : { output };
+}
+
+/** Merge assigned variables into the frame (copy-on-write: the old object may be shared). */
+export function commitAssign(f: Frame, assigned: Record<string, Json> | undefined): void {
+  if (assigned && Object.keys(assigned).length > 0) f.vars = { ...f.vars, ...assigned };
+}
+
+/** `assignedVariables` of a *StateExited event: each value as its JSON text. */
+export function assignedDetails(assigned: Record<string, Json> | undefined): Record<string, Json> | undefined {
+  // An empty Assign leaves no trace in the event (AWS-recorded).
+  if (!assigned || Object.keys(assigned).length === 0) return undefined;
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(assigned)) out[k] = JSON.stringify(v);
+  return out;
+}
+
+/** A catcher's output: ResultPath (JSONPath) over the raw input, or Output (JSONata, default errorOutput). */
+export async function catcherOutput(
+  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, errorOutput: JsonObject,
+  catcher: { ResultPath?: string | null; Output?: Json; Assign?: JsonObject },
+): Promise<StateOutput> {
+  if (cs.ql === 'JSONata') {
+    const assigned = catcher.Assign !== undefined
+      ? (await evalField(ctx, f, cs, catcher.Assign, 'Assign', { input: raw, errorOutput })) as Record<string, Json>
+      : undefined;
+    const output = catcher.Output !== undefined
+      ? await evalField(ctx, f, cs, catcher.Output, 'Output', { input: raw, errorOutput })
+      : errorOutput;
+    return assigned ? { output, assigned } : { output };
+  }
+  const assigned = catcher.Assign !== undefined
+    ? applyPayloadTemplate(catcher.Assign, dataScope(ctx, f, errorOutput)) as Record<string, Json>
+    : undefined;
+  let output: Json;
+  try {
+    output = applyResultPath(catcher.ResultPath, raw, errorOutput);
+  } catch (e) {
+    if (e instanceof StatesError) throw e;
+    throw new StatesError(States.ResultPathMatchFailure, String(e));
+  }
+  return assigned ? { output, assigned } : { output };
+}

@@ -1,0 +1,132 @@
+/**
+ * The engine's private state (ExecutionState.internal). Plain JSON throughout: frames are addressed by id,
+ * states by (machine path, name), so the whole thing survives a JSON round trip.
+ *
+ * A *frame* is one thread of control with its own cursor and its own `prev` (previousEventId) chain: the top
+ * level, each Parallel branch and each Map iteration. AWS links every event to the previous event *of the
+ * same thread*, which is why ids only come out right when each frame keeps its own chain.
+ */
+import type { Json } from '../util/json.js';
+import type { ExecutionMeta } from './contract.js';
+
+export type Phase =
+  /** About to enter `state` (emit *StateEntered, run the handler). */
+  | 'enter'
+  /** A Task was dispatched; waiting for TaskStarted/Succeeded/Failed or its timers. */
+  | 'task'
+  /** A Wait state's timer is armed. */
+  | 'wait'
+  /** A retrier's back-off timer is armed; on fire the state's handler runs again (no new *StateEntered). */
+  | 'retry'
+  /** A Parallel/Map state is waiting for its child frames. */
+  | 'children'
+  /** The frame has finished (see `result`). */
+  | 'done';
+
+export type FrameResult = { ok: true; output: Json } | { ok: false; error: string; cause?: string };
+
+/** In-flight task bookkeeping of a frame in phase 'task'. */
+export interface PendingTask {
+  taskId: string;
+  family: 'lambda' | 'task' | 'activity';
+  resourceType: string;
+  resource: string;
+  timeoutTimer?: string;
+  heartbeatTimer?: string;
+  heartbeatSeconds?: number;
+  /** Set for `.waitForTaskToken`: the first TaskSucceeded from the dispatcher is the submission. */
+  waitForToken?: boolean;
+  submitted?: boolean;
+}
+
+/** Aggregation state of a Parallel or Map frame in phase 'children'. */
+export interface Aggregate {
+  kind: 'parallel' | 'map';
+  /** Child results by slot (branch index / item index); null until the slot finishes. */
+  results: Json[];
+  /** Items still to start (Map), as the index of the next one. */
+  next: number;
+  /** Map: the items (JSONPath ItemSelector is applied lazily per item). */
+  items: Json[];
+  /** Map in JSONata: ItemSelector results, evaluated up front (JSONata evaluation is asynchronous). */
+  selected?: Json[];
+  /** Child frames still running. */
+  running: number;
+  /** 0 = unlimited. */
+  maxConcurrency: number;
+  failures: number;
+  toleratedCount?: number;
+  toleratedPercentage?: number;
+  /** id of the last Map/Parallel iteration event, the previousEventId of MapStateSucceeded. */
+  lastEventId: number;
+  /** The effective input of the state (after InputPath/Parameters), for ItemSelector's `$`. */
+  effectiveInput: Json;
+  /** First failure, reported when the state fails. */
+  failure?: { error: string; cause?: string };
+  /** Distributed map: the map run ARN. */
+  mapRunArn?: string;
+  /** Set once the state has failed/ended: late children are ignored. */
+  closed?: boolean;
+}
+
+export interface Frame {
+  id: string;
+  parent?: string;
+  /** Branch index (Parallel) or item index (Map) in the parent. */
+  slot?: number;
+  /** Path of the machine (Program.machines key) whose state this frame is in. */
+  machine: string;
+  state: string;
+  phase: Phase;
+  /** Raw input of the current state. */
+  input: Json;
+  /** previousEventId chain of this frame. */
+  prev: number;
+  /** id and time of the current state's *StateEntered event. */
+  enteredId: number;
+  enteredAt: number;
+  /** previousEventId of the *StateEntered event (AWS links EvaluationFailed to it). */
+  enteredPrev: number;
+  /** Set while a Retry re-runs the state: the handler runs again without a new *StateEntered. */
+  reentry?: boolean;
+  /** Variables visible to this frame (replaced wholesale on assignment: copy-on-write). */
+  vars: Record<string, Json>;
+  /** Attempts used per retrier of the current state. */
+  attempts: number[];
+  /** `$$.State.RetryCount`. */
+  retryCount: number;
+  /** `$$.Map.Item` for iteration frames. */
+  mapItem?: { index: number; value: Json };
+  /** Distributed Map iterations run as child executions: their events are not in this execution's history. */
+  silent?: boolean;
+  /** Set by a child frame's completion: the Parallel/Map state collects its results on the next turn. */
+  collect?: boolean;
+  task?: PendingTask;
+  timerId?: string;
+  agg?: Aggregate;
+  result?: FrameResult;
+}
+
+export type TimerPurpose =
+  | { kind: 'wait'; frame: string }
+  | { kind: 'retry'; frame: string }
+  | { kind: 'task-timeout'; frame: string; taskId: string }
+  | { kind: 'heartbeat'; frame: string; taskId: string }
+  | { kind: 'execution-timeout' };
+
+export interface Internal {
+  meta: ExecutionMeta;
+  input: Json;
+  /** PRNG state (src/asl/prng.ts). */
+  rng: Json;
+  /** Counter for deterministic task/timer/frame ids. */
+  seq: number;
+  frames: Record<string, Frame>;
+  /** Frames ready to run, in order. */
+  queue: string[];
+  timers: Record<string, TimerPurpose>;
+  /** taskId → frame id. */
+  tasks: Record<string, string>;
+}
+
+export const ROOT = 'f0';

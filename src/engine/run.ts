@@ -1,0 +1,202 @@
+/**
+ * The per-state pipeline: Entered → handler → (Retry | Catch | Exited) → next, for every runnable frame.
+ * Frames run in queue order, each until it blocks (task, timer, children) or finishes; a finished child frame
+ * hands its result to its Parallel/Map parent (children.ts).
+ */
+import type { Json } from '../util/json.js';
+import { utf8Length } from '../util/json.js';
+import { States } from '../asl/errors.js';
+import type { StateType } from '../asl/types.js';
+import type { Frame, FrameResult } from './internal.js';
+import { ROOT } from './internal.js';
+import { stateAt, type CompiledState } from './program.js';
+import type { StepContext } from './step-context.js';
+import type { CompiledOf, Handler, Outcome } from './outcome.js';
+import { choiceHandler, failHandler, passHandler, succeedHandler } from './simple-states.js';
+import { waitHandler } from './wait-state.js';
+import { taskHandler } from './task-state.js';
+import { mapHandler, parallelHandler, childFinished, collect } from './children.js';
+import { assignedDetails, catcherOutput, commitAssign } from './dataflow.js';
+import { errorOutput, findCatcher, retryDelay, toErrorInfo, type ErrorInfo } from './failure.js';
+import { endExecution } from './terminate.js';
+
+/** AWS's payload quota: 256 KiB of UTF-8 (AWS "Step Functions service quotas"). */
+export const PAYLOAD_LIMIT = 262_144;
+
+const handlers: { [T in StateType]: Handler<T> } = {
+  Pass: passHandler,
+  Succeed: succeedHandler,
+  Fail: failHandler,
+  Choice: choiceHandler,
+  Wait: waitHandler,
+  Task: taskHandler,
+  Parallel: parallelHandler,
+  Map: mapHandler,
+};
+
+function runHandler(ctx: StepContext, f: Frame, cs: CompiledState): Promise<Outcome> {
+  return (handlers[cs.def.Type] as Handler<StateType>)(ctx, f, cs as CompiledOf<StateType>);
+}
+
+/** Run every runnable frame until all are blocked or the execution ended. */
+export async function drain(ctx: StepContext): Promise<void> {
+  while (ctx.st.queue.length > 0) {
+    const id = ctx.st.queue.shift()!;
+    if (ctx.hasFrame(id)) await advance(ctx, id);
+  }
+}
+
+/** Run one frame until it blocks or finishes. */
+async function advance(ctx: StepContext, id: string): Promise<void> {
+  for (;;) {
+    if (!ctx.hasFrame(id)) return;
+    const f = ctx.frame(id);
+    if (f.collect && f.phase === 'children') {
+      const cs = stateAt(ctx.program, f.machine, f.state) as CompiledOf<'Map'>;
+      let outcome: Outcome;
+      try {
+        outcome = await collect(ctx, f, cs);
+      } catch (e) {
+        outcome = failedWith(ctx, f, toErrorInfo(f, e));
+      }
+      await settle(ctx, f, cs, outcome);
+      continue;
+    }
+    if (f.phase !== 'enter') return;
+    const cs = stateAt(ctx.program, f.machine, f.state);
+    if (f.reentry) {
+      delete f.reentry;
+    } else {
+      f.enteredPrev = f.prev;
+      f.enteredAt = ctx.now;
+      f.enteredId = ctx.emit(f, `${cs.def.Type}StateEntered`, {
+        name: f.state, input: JSON.stringify(f.input), inputDetails: { truncated: false },
+      });
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await runHandler(ctx, f, cs);
+    } catch (e) {
+      outcome = failedWith(ctx, f, toErrorInfo(f, e));
+    }
+    await settle(ctx, f, cs, outcome);
+  }
+}
+
+/** A failure during evaluation; JSONata failures are reported in an EvaluationFailed event first (AWS). */
+export function failedWith(ctx: StepContext, f: Frame, info: ErrorInfo): Outcome {
+  if (info.location !== undefined) {
+    ctx.emit(f, 'EvaluationFailed', { error: info.error, cause: info.cause, location: info.location, state: f.state },
+      { prev: f.enteredPrev });
+  }
+  return info.cause === undefined ? { kind: 'fail', error: info.error } : { kind: 'fail', error: info.error, cause: info.cause };
+}
+
+/** Apply a handler's outcome to the frame: exit + transition, retry, catch, or finish. */
+export async function settle(ctx: StepContext, f: Frame, cs: CompiledState, outcome: Outcome): Promise<void> {
+  switch (outcome.kind) {
+    case 'block':
+      return;
+    case 'terminal':
+      finish(ctx, f, withCause({ ok: false, error: outcome.error ?? '' }, outcome.cause), true);
+      return;
+    case 'next': {
+      const text = JSON.stringify(outcome.output);
+      if (utf8Length(text) > PAYLOAD_LIMIT) {
+        await settle(ctx, f, cs, {
+          kind: 'fail', error: States.DataLimitExceeded,
+          cause: `The state/task '${f.state}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+        });
+        return;
+      }
+      commitAssign(f, outcome.assigned);
+      ctx.emit(f, `${cs.def.Type}StateExited`, {
+        name: f.state, output: text, outputDetails: { truncated: false },
+        ...(assignedDetails(outcome.assigned)
+          ? { assignedVariables: assignedDetails(outcome.assigned), assignedVariablesDetails: { truncated: false } }
+          : {}),
+      });
+      if (outcome.next === undefined) {
+        finish(ctx, f, { ok: true, output: outcome.output }, false);
+      } else {
+        transition(f, outcome.next, outcome.output);
+      }
+      return;
+    }
+    case 'fail':
+      await handleError(ctx, f, cs, { error: outcome.error, ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) });
+      return;
+  }
+}
+
+function withCause(r: { ok: false; error: string }, cause: string | undefined): FrameResult {
+  return cause === undefined ? r : { ...r, cause };
+}
+
+/** Move the frame to its next state. */
+export function transition(f: Frame, next: string, input: Json): void {
+  f.state = next;
+  f.input = input;
+  f.phase = 'enter';
+  f.attempts = [];
+  f.retryCount = 0;
+  delete f.task;
+  delete f.timerId;
+  delete f.agg;
+}
+
+/** Retry (a back-off timer), else Catch (Exited with the catcher's output, then its Next), else fail the frame. */
+async function handleError(ctx: StepContext, f: Frame, cs: CompiledState, info: ErrorInfo): Promise<void> {
+  const def = cs.def;
+  if (def.Type === 'Task' || def.Type === 'Parallel' || def.Type === 'Map') {
+    const delay = retryDelay(ctx, f, def.Retry, info.error);
+    if (delay !== undefined) {
+      const timerId = ctx.newId('r');
+      f.phase = 'retry';
+      f.timerId = timerId;
+      f.retryCount += 1;
+      ctx.st.timers[timerId] = { kind: 'retry', frame: f.id };
+      ctx.command({ kind: 'StartTimer', timerId, fireAt: ctx.now + delay });
+      return;
+    }
+    if (def.Type !== 'Task') ctx.emit(f, `${def.Type}StateFailed`);
+    const catcher = findCatcher(def.Catch, info.error);
+    if (catcher) {
+      let out;
+      try {
+        out = await catcherOutput(ctx, f, cs, f.input, errorOutput(info), catcher);
+      } catch (e) {
+        finish(ctx, f, failure(toErrorInfo(f, e)), true);
+        return;
+      }
+      await settle(ctx, f, cs, { kind: 'next', next: catcher.Next, output: out.output, ...(out.assigned ? { assigned: out.assigned } : {}) });
+      return;
+    }
+  }
+  finish(ctx, f, failure(info), true);
+}
+
+function failure(info: ErrorInfo): FrameResult {
+  return info.cause === undefined ? { ok: false, error: info.error } : { ok: false, error: info.error, cause: info.cause };
+}
+
+/** A retry back-off elapsed: run the state's handler again, without a new *StateEntered. */
+export function retryElapsed(ctx: StepContext, f: Frame): void {
+  delete f.timerId;
+  f.phase = 'enter';
+  f.reentry = true;
+  ctx.enqueue(f.id);
+}
+
+/** The frame is done: the root ends the execution, a child reports to its Parallel/Map parent. */
+export function finish(ctx: StepContext, f: Frame, result: FrameResult, _failed: boolean): void {
+  f.phase = 'done';
+  f.result = result;
+  if (f.id === ROOT || f.parent === undefined) {
+    endExecution(ctx, f, result);
+    return;
+  }
+  childFinished(ctx, f);
+}
+
+export { runHandler };

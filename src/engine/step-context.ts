@@ -1,0 +1,147 @@
+/**
+ * The per-step working copy. `step` must never mutate the state it was given (the runtime may keep it), but a
+ * deep clone per step is too slow for 10,000-item Maps; so the draft copies the top-level containers once
+ * and each frame the first time it is touched in this step (copy-on-write). Json values inside frames are
+ * treated as immutable everywhere in the engine, so sharing them between the old and new state is safe.
+ */
+import type { Json } from '../util/json.js';
+import type { Command, EngineInput, ExecutionStatus, HistoryEvent } from './contract.js';
+import type { Frame, Internal } from './internal.js';
+import type { Program } from './program.js';
+import { createPrng, restorePrng, type Prng } from '../asl/prng.js';
+
+export interface EngineDeps {
+  hash?: (algorithm: string, text: string) => string;
+}
+
+export class StepContext {
+  readonly events: HistoryEvent[] = [];
+  readonly commands: Command[] = [];
+  /** Set when the execution closed in this step. */
+  terminal: { status: Exclude<ExecutionStatus, 'RUNNING'>; output?: string; error?: string; cause?: string } | undefined;
+  private readonly owned = new Set<string>();
+  private prng: Prng | undefined;
+
+  constructor(
+    readonly program: Program,
+    readonly st: Internal,
+    public nextEventId: number,
+    readonly now: number,
+    readonly deps: EngineDeps,
+  ) {}
+
+  /** Draft a state for this step: containers are shallow-copied; frames are copied lazily by `frame()`. */
+  static draft(program: Program, internal: Internal, nextEventId: number, input: EngineInput, deps: EngineDeps): StepContext {
+    const st: Internal = {
+      ...internal,
+      frames: { ...internal.frames },
+      queue: [...internal.queue],
+      timers: { ...internal.timers },
+      tasks: { ...internal.tasks },
+    };
+    return new StepContext(program, st, nextEventId, input.now, deps);
+  }
+
+  /** A frame, copied on first access in this step so it may be mutated freely. */
+  frame(id: string): Frame {
+    const f = this.st.frames[id];
+    if (!f) throw new Error(`engine: unknown frame ${id}`);
+    if (this.owned.has(id)) return f;
+    const copy: Frame = { ...f, attempts: [...f.attempts] };
+    if (f.task) copy.task = { ...f.task };
+    if (f.agg) copy.agg = { ...f.agg, results: [...f.agg.results] };
+    this.st.frames[id] = copy;
+    this.owned.add(id);
+    return copy;
+  }
+
+  hasFrame(id: string): boolean {
+    return this.st.frames[id] !== undefined;
+  }
+
+  addFrame(f: Frame): Frame {
+    this.st.frames[f.id] = f;
+    this.owned.add(f.id);
+    return f;
+  }
+
+  dropFrame(id: string): void {
+    delete this.st.frames[id];
+    this.owned.delete(id);
+  }
+
+  /** Deterministic id unique within the execution. */
+  newId(prefix: string): string {
+    this.st.seq += 1;
+    return `${prefix}${this.st.seq}`;
+  }
+
+  /**
+   * Append a history event. `f` (when given) is the frame whose chain it continues: previousEventId is
+   * `f.prev` (or `prevOverride`), and `f.prev` becomes the new id unless `keepPrev`.
+   */
+  emit(
+    f: Frame | undefined, type: string, details?: Record<string, Json | undefined>,
+    opts: { prev?: number; keepPrev?: boolean } = {},
+  ): number {
+    if (f?.silent) return f.prev;
+    const id = this.nextEventId++;
+    const previousEventId = opts.prev ?? f?.prev ?? 0;
+    const ev: HistoryEvent = { id, previousEventId, type, timestamp: this.now };
+    if (details) {
+      const key = detailsKey(type);
+      if (key) ev[key] = stripUndefined(details);
+    }
+    this.events.push(ev);
+    if (f && !opts.keepPrev) f.prev = id;
+    return id;
+  }
+
+  command(c: Command): void {
+    this.commands.push(c);
+  }
+
+  rng(): Prng {
+    if (!this.prng) {
+      this.prng = this.st.rng === null ? createPrng(0) : restorePrng(this.st.rng);
+    }
+    return this.prng;
+  }
+
+  /** Persist the PRNG position into the draft (call once at the end of the step). */
+  flushRng(): void {
+    if (this.prng) this.st.rng = this.prng.state();
+  }
+
+  /** A UUID (v4 layout) drawn from the execution's seeded PRNG, so replays reproduce it. */
+  uuid(): string {
+    const r = this.rng();
+    const hex = Array.from({ length: 32 }, (_, i) => (i === 12 ? 4 : i === 16 ? 8 + r.nextInt(4) : r.nextInt(16)).toString(16)).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  enqueue(frameId: string): void {
+    this.st.queue.push(frameId);
+  }
+}
+
+function stripUndefined(o: Record<string, Json | undefined>): Json {
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The `*EventDetails` member AWS uses for an event type (GetExecutionHistory shape). */
+export function detailsKey(type: string): string | undefined {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  const special: Record<string, string> = {
+    MapStateStarted: 'mapStateStartedEventDetails',
+    EvaluationFailed: 'evaluationFailedEventDetails',
+  };
+  if (special[type]) return special[type];
+  if (/^(MapState|ParallelState)(Succeeded|Failed|Aborted|Started)$/.test(type)) return undefined;
+  if (type === 'LambdaFunctionStarted' || /^MapRun(Succeeded|Aborted)$/.test(type)) return undefined;
+  if (/^(TaskStateAborted|WaitStateAborted)$/.test(type)) return undefined;
+  return `${type[0]!.toLowerCase()}${type.slice(1)}EventDetails`;
+}

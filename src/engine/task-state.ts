@@ -1,0 +1,169 @@
+/**
+ * Task: evaluates the effective input, emits the scheduled event of the resource's family and a DispatchTask
+ * command, arms TimeoutSeconds/HeartbeatSeconds timers, and turns the dispatcher's answers (TaskStarted,
+ * TaskSubmitted, TaskSucceeded, TaskFailed, TaskHeartbeat) and the timers into history and an outcome.
+ */
+import type { Json } from '../util/json.js';
+import { StatesError, States } from '../asl/errors.js';
+import { evaluateJsonPath } from '../asl/json-path.js';
+import type { Frame, PendingTask } from './internal.js';
+import type { StepContext } from './step-context.js';
+import { effectiveInput, evalField, stateOutput } from './dataflow.js';
+import { classifyResource } from './task-resource.js';
+import { nextOf, type CompiledOf, type Handler, type Outcome } from './outcome.js';
+import { typeName } from './simple-states.js';
+
+/** TimeoutSeconds / HeartbeatSeconds: a number, a `...Path` reference, or a JSONata template. */
+async function seconds(
+  ctx: StepContext, f: Frame, cs: CompiledOf<'Task'>, field: 'TimeoutSeconds' | 'HeartbeatSeconds', input: Json,
+): Promise<number | undefined> {
+  const d = cs.def;
+  const literal = d[field];
+  const path = d[`${field}Path`];
+  let v: Json | undefined;
+  if (typeof literal === 'string') {
+    v = await evalField(ctx, f, cs, literal, field, { input: f.input });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+      throw new StatesError(States.QueryEvaluationError,
+        `The JSONata expression '${literal.replace(/^\s*\{%\s*([\s\S]*?)\s*%\}\s*$/, '$1')}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${typeName(v)}' for value: ${JSON.stringify(v)}`);
+    }
+    return v;
+  }
+  if (typeof literal === 'number') return literal;
+  if (path !== undefined) {
+    v = evaluateJsonPath(path, input);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+      throw new StatesError(States.Runtime,
+        `The ${field}Path parameter does not reference a valid positive integer: ${path}`);
+    }
+    return v;
+  }
+  return undefined;
+}
+
+/** A deterministic task token: unguessable through the execution's seeded PRNG, reproducible on replay. */
+function makeToken(ctx: StepContext, taskId: string): string {
+  const r = ctx.rng();
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  return `${hex(r.nextInt(0x7fffffff))}${hex(r.nextInt(0x7fffffff))}${hex(r.nextInt(0x7fffffff))}-${taskId}`;
+}
+
+export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
+  const d = cs.def;
+  const info = classifyResource(d.Resource);
+  const taskId = ctx.newId('t');
+  const taskToken = info.waitForTaskToken ? makeToken(ctx, taskId) : undefined;
+  const raw = f.input;
+  const payload = await effectiveInput(ctx, f, cs, raw, taskToken !== undefined ? { taskToken } : {});
+  const pathInput = cs.ql === 'JSONata' ? raw : payload;
+  const timeout = await seconds(ctx, f, cs, 'TimeoutSeconds', pathInput);
+  const heartbeat = await seconds(ctx, f, cs, 'HeartbeatSeconds', pathInput);
+  const credentials = d.Credentials !== undefined
+    ? await evalField(ctx, f, cs, d.Credentials, 'Credentials', { input: raw })
+    : undefined;
+
+  const pending: PendingTask = { taskId, family: info.family, resourceType: info.resourceType, resource: info.resource };
+  if (info.waitForTaskToken) pending.waitForToken = true;
+  const payloadText = JSON.stringify(payload);
+  if (info.family === 'lambda') {
+    ctx.emit(f, 'LambdaFunctionScheduled', {
+      resource: d.Resource, input: payloadText, inputDetails: { truncated: false }, timeoutInSeconds: timeout,
+    });
+  } else if (info.family === 'activity') {
+    ctx.emit(f, 'ActivityScheduled', {
+      resource: d.Resource, input: payloadText, inputDetails: { truncated: false },
+      timeoutInSeconds: timeout, heartbeatInSeconds: heartbeat,
+    });
+  } else {
+    ctx.emit(f, 'TaskScheduled', {
+      resourceType: info.resourceType, resource: info.resource, region: ctx.st.meta.region,
+      parameters: payloadText, timeoutInSeconds: timeout, heartbeatInSeconds: heartbeat,
+    });
+  }
+  ctx.command({
+    kind: 'DispatchTask', taskId, stateName: f.state, resource: d.Resource, payload,
+    ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+    ...(heartbeat !== undefined ? { heartbeatSeconds: heartbeat } : {}),
+    ...(taskToken !== undefined ? { taskToken } : {}),
+    ...(credentials !== undefined ? { credentials } : {}),
+  });
+  if (timeout !== undefined) {
+    pending.timeoutTimer = ctx.newId('to');
+    ctx.st.timers[pending.timeoutTimer] = { kind: 'task-timeout', frame: f.id, taskId };
+    ctx.command({ kind: 'StartTimer', timerId: pending.timeoutTimer, fireAt: ctx.now + timeout * 1000 });
+  }
+  if (heartbeat !== undefined) {
+    pending.heartbeatSeconds = heartbeat;
+    armHeartbeat(ctx, f, pending);
+  }
+  ctx.st.tasks[taskId] = f.id;
+  f.task = pending;
+  f.phase = 'task';
+  return { kind: 'block' };
+};
+
+function armHeartbeat(ctx: StepContext, f: Frame, t: PendingTask): void {
+  if (t.heartbeatTimer) {
+    ctx.command({ kind: 'CancelTimer', timerId: t.heartbeatTimer });
+    delete ctx.st.timers[t.heartbeatTimer];
+  }
+  t.heartbeatTimer = ctx.newId('hb');
+  ctx.st.timers[t.heartbeatTimer] = { kind: 'heartbeat', frame: f.id, taskId: t.taskId };
+  ctx.command({ kind: 'StartTimer', timerId: t.heartbeatTimer, fireAt: ctx.now + (t.heartbeatSeconds ?? 0) * 1000 });
+}
+
+/** Drop the task's bookkeeping and timers (it has finished one way or another). */
+function release(ctx: StepContext, f: Frame, t: PendingTask): void {
+  for (const timerId of [t.timeoutTimer, t.heartbeatTimer]) {
+    if (timerId && ctx.st.timers[timerId]) {
+      delete ctx.st.timers[timerId];
+      ctx.command({ kind: 'CancelTimer', timerId });
+    }
+  }
+  delete ctx.st.tasks[t.taskId];
+  delete f.task;
+}
+
+const prefixOf = (t: PendingTask) => (t.family === 'lambda' ? 'LambdaFunction' : t.family === 'activity' ? 'Activity' : 'Task');
+const taskIds = (t: PendingTask) => (t.family === 'task' ? { resourceType: t.resourceType, resource: t.resource } : {});
+
+export type TaskSignal =
+  | { kind: 'started' }
+  | { kind: 'submitted'; output: Json }
+  | { kind: 'heartbeat' }
+  | { kind: 'succeeded'; output: Json }
+  | { kind: 'failed'; error: string; cause?: string }
+  | { kind: 'timeout'; error: typeof States.Timeout | typeof States.HeartbeatTimeout };
+
+/** Apply one dispatcher answer or timer to a frame in phase 'task'; returns an outcome when the state is done. */
+export async function taskSignal(ctx: StepContext, f: Frame, cs: CompiledOf<'Task'>, s: TaskSignal): Promise<Outcome> {
+  const t = f.task!;
+  const p = prefixOf(t);
+  switch (s.kind) {
+    case 'started':
+      ctx.emit(f, `${p}Started`, t.family === 'lambda' ? undefined : taskIds(t));
+      return { kind: 'block' };
+    case 'heartbeat':
+      if (t.heartbeatSeconds !== undefined) armHeartbeat(ctx, f, t);
+      return { kind: 'block' };
+    case 'submitted':
+      t.submitted = true;
+      ctx.emit(f, 'TaskSubmitted', { ...taskIds(t), output: JSON.stringify(s.output), outputDetails: { truncated: false } });
+      return { kind: 'block' };
+    case 'succeeded': {
+      ctx.emit(f, `${p}Succeeded`, { ...taskIds(t), output: JSON.stringify(s.output), outputDetails: { truncated: false } });
+      release(ctx, f, t);
+      const out = await stateOutput(ctx, f, cs, f.input, s.output, { resultStage: true });
+      return { kind: 'next', next: nextOf(cs.def), ...out };
+    }
+    case 'failed':
+      ctx.emit(f, `${p}Failed`, { ...taskIds(t), error: s.error, cause: s.cause });
+      release(ctx, f, t);
+      return s.cause === undefined ? { kind: 'fail', error: s.error } : { kind: 'fail', error: s.error, cause: s.cause };
+    case 'timeout':
+      ctx.emit(f, `${p}TimedOut`, { ...taskIds(t), error: s.error });
+      ctx.command({ kind: 'CancelTask', taskId: t.taskId });
+      release(ctx, f, t);
+      return { kind: 'fail', error: s.error };
+  }
+}

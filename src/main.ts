@@ -1,0 +1,61 @@
+/**
+ * Wiring: opens the service over its database, starts koa, resumes RUNNING executions. The only module that
+ * picks concrete parts (real clock, SQLite file, Lambda dispatcher, real engine).
+ */
+import type { AddressInfo } from 'node:net';
+import { createApp } from './api/app.js';
+import { createService, type Service } from './service/service.js';
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  db?: string;
+  region?: string;
+  account?: string;
+  durability?: 'normal' | 'full';
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  service: Service;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server; resolves once it is listening (port 0 picks a free port). */
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const service = createService({
+    db: opts.db ?? process.env['ASL_DB'] ?? './data/asl.db',
+    region: opts.region ?? 'us-east-1',
+    account: opts.account ?? '123456789012',
+    durability: opts.durability ?? 'normal',
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  const app = createApp(service, opts.log);
+  const server = app.listen(opts.port ?? 8080, host);
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch(async (e) => {
+    await service.close();
+    throw e;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    service,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await service.close();
+    },
+  };
+}

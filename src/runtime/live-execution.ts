@@ -1,0 +1,111 @@
+/**
+ * One execution held in memory by the runner: its mailbox, cached engine state, armed timers and in-flight
+ * tasks. `accumulate` folds one engine step into the pending write of the current tick (pure bookkeeping).
+ */
+import type { Command, EngineInput, ExecutionState, ExecutionStatus, StepResult } from '../engine/contract.js';
+import type { NewExecution, StepWrite } from '../store/index.js';
+
+/** What an execution came to, as DescribeExecution / StartSyncExecution report it. */
+export interface ExecutionResult {
+  status: ExecutionStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+  stopMs: number;
+}
+
+export interface LiveExecution {
+  arn: string;
+  /** Row id in the store; 0 until the start is committed; negative for in-memory (Express) executions. */
+  id: number;
+  persist: boolean;
+  program: unknown;
+  state: ExecutionState | undefined;
+  mailbox: EngineInput[];
+  /** Set until the row is inserted: the new execution's record, inserted in the tick that runs its Start. */
+  insert?: NewExecution;
+  timers: Map<string, unknown>;
+  tasks: Map<string, AbortController>;
+  /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */
+  startedTasks: Set<string>;
+  /** Resolved after the next commit that includes this execution. */
+  commitWaiters: (() => void)[];
+  doneWaiters: ((r: ExecutionResult) => void)[];
+}
+
+/** The effects of one tick's steps for one execution: the store write and the commands to carry out. */
+export interface TickWork {
+  live: LiveExecution;
+  write: Omit<StepWrite, 'executionId'>;
+  commands: Command[];
+  state: ExecutionState;
+}
+
+/** Starts an empty TickWork for `live`. */
+export function newWork(live: LiveExecution, state: ExecutionState): TickWork {
+  return {
+    live,
+    state,
+    commands: [],
+    write: {
+      journal: [], events: [], state: '', status: state.status, output: null, error: null, cause: null,
+      stopMs: null, outbox: [], timers: [],
+    },
+  };
+}
+
+/** Folds one input and the engine's answer into the tick's work. */
+export function accumulate(work: TickWork, input: EngineInput, result: StepResult): void {
+  const w = work.write;
+  w.journal.push(JSON.stringify(input));
+  w.events.push(...result.events);
+  switch (input.kind) {
+    case 'TaskStarted': w.outbox.push({ taskId: input.taskId, mark: 1 }); break;
+    case 'TaskSubmitted': w.outbox.push({ taskId: input.taskId, mark: 2 }); break;
+    case 'TaskSucceeded':
+    case 'TaskFailed': w.outbox.push({ taskId: input.taskId, delete: true }); break;
+    case 'TimerFired': w.timers.push({ timerId: input.timerId, fireAt: null }); break;
+    default: break;
+  }
+  for (const c of result.commands) {
+    switch (c.kind) {
+      case 'DispatchTask': w.outbox.push({ taskId: c.taskId, command: JSON.stringify(c) }); break;
+      case 'CancelTask': w.outbox.push({ taskId: c.taskId, delete: true }); break;
+      case 'StartTimer': w.timers.push({ timerId: c.timerId, fireAt: c.fireAt }); break;
+      case 'CancelTimer': w.timers.push({ timerId: c.timerId, fireAt: null }); break;
+    }
+  }
+  work.commands.push(...result.commands);
+  const s = result.state;
+  work.state = s;
+  w.status = s.status;
+  w.output = s.output ?? null;
+  w.error = s.error ?? null;
+  w.cause = s.cause ?? null;
+  w.stopMs = s.status === 'RUNNING' ? null : input.now;
+}
+
+/** The final result of a finished execution's state. */
+export function resultOf(state: ExecutionState, stopMs: number): ExecutionResult {
+  return {
+    status: state.status,
+    stopMs,
+    ...(state.output !== undefined ? { output: state.output } : {}),
+    ...(state.error !== undefined ? { error: state.error } : {}),
+    ...(state.cause !== undefined ? { cause: state.cause } : {}),
+  };
+}
+
+/**
+ * What the runner records when the engine throws on an input (an engine bug): the execution fails with
+ * States.Runtime instead of hanging RUNNING forever with an input it can never consume.
+ */
+export function engineFailure(state: ExecutionState, input: EngineInput, err: unknown): StepResult {
+  const cause = `The engine failed on ${input.kind}: ${err instanceof Error ? err.message : String(err)}`;
+  const id = state.nextEventId;
+  return {
+    state: { ...state, status: 'FAILED', nextEventId: id + 1, error: 'States.Runtime', cause },
+    events: [{ id, previousEventId: id - 1, type: 'ExecutionFailed', timestamp: input.now, executionFailedEventDetails: { error: 'States.Runtime', cause } }],
+    commands: [],
+  };
+}

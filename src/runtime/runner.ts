@@ -1,0 +1,236 @@
+/**
+ * The runner: per-execution mailboxes, one engine step at a time per execution, group commit, then act.
+ *
+ * A tick takes every execution with queued inputs, steps each through its inputs (executions concurrently,
+ * inputs of one execution in order), commits all the resulting journal + history + state + outbox + timer rows
+ * in ONE transaction, and only then resolves waiters and performs the commands (commit-then-act): a task is
+ * dispatched only after the step that scheduled it is durable, and a Standard start is acknowledged only after
+ * its ExecutionStarted event is committed.
+ */
+import type { EngineInput, ExecutionState } from '../engine/contract.js';
+import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
+import type { ExecutionRow, NewExecution, Store } from '../store/index.js';
+import type { Clock } from './clock.js';
+import type { EnginePort } from './engine-port.js';
+import { callTask } from './task-calls.js';
+import { accumulate, engineFailure, newWork, resultOf, type ExecutionResult, type LiveExecution, type TickWork } from './live-execution.js';
+
+export interface RunnerOptions {
+  store: Store;
+  engine: EnginePort;
+  dispatcher: TaskDispatcher;
+  clock: Clock;
+  log?: (line: string) => void;
+}
+
+export interface StartRequest {
+  row: NewExecution;
+  program: unknown;
+  persist: boolean;
+  start: Extract<EngineInput, { kind: 'Start' }>;
+}
+
+export class Runner {
+  private readonly live = new Map<string, LiveExecution>();
+  private readonly ready = new Set<LiveExecution>();
+  private readonly tokens = new Map<string, { arn: string; taskId: string }>();
+  private scheduled = false;
+  private ticking = false;
+  private closed = false;
+  private nextMemoryId = -1;
+
+  constructor(private readonly o: RunnerOptions) {}
+
+  /**
+   * Starts an execution. `committed` resolves once its Start step is committed (or run, for in-memory
+   * executions); `done` resolves with the result when it finishes.
+   */
+  start(req: StartRequest): { live: LiveExecution; committed: Promise<LiveExecution>; done: Promise<ExecutionResult> } {
+    const live = this.track(req.row.arn, req.persist ? 0 : this.nextMemoryId--, req.persist, req.program, undefined);
+    if (req.persist) live.insert = req.row;
+    const done = new Promise<ExecutionResult>((resolve) => live.doneWaiters.push(resolve));
+    const committed = new Promise<LiveExecution>((resolve) => {
+      live.commitWaiters.push(() => resolve(live));
+      this.enqueue(live, req.start);
+    });
+    return { live, committed, done };
+  }
+
+  /** Resumes a RUNNING execution from the store after a restart: re-arms timers, re-dispatches tasks. */
+  resume(row: ExecutionRow, program: unknown): void {
+    const state = row.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
+    const live = this.track(row.arn, row.id, true, program, state);
+    for (const t of this.o.store.executions.timers(row.id)) this.arm(live, t.timerId, t.fireAt);
+    for (const o of this.o.store.executions.outbox(row.id)) {
+      const cmd = JSON.parse(o.command) as DispatchTaskCommand;
+      if (o.started >= 1) live.startedTasks.add(cmd.taskId);
+      if (o.started === 2 && cmd.taskToken) this.tokens.set(cmd.taskToken, { arn: row.arn, taskId: cmd.taskId });
+      else this.dispatch(live, cmd);
+    }
+  }
+
+  /** The in-memory execution, while it runs. */
+  get(arn: string): LiveExecution | undefined {
+    return this.live.get(arn);
+  }
+
+  /** Queues an input for a running execution; false when it is not running here. */
+  send(arn: string, input: EngineInput): boolean {
+    const live = this.live.get(arn);
+    if (live) this.enqueue(live, input);
+    return !!live;
+  }
+
+  /** Queues an input and resolves after the step that consumed it is committed. */
+  sendAndCommit(arn: string, input: EngineInput): Promise<boolean> {
+    const live = this.live.get(arn);
+    if (!live) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      live.commitWaiters.push(() => resolve(true));
+      this.enqueue(live, input);
+    });
+  }
+
+  /** Resolves with the result when the execution finishes; undefined when it is not running here. */
+  waitFor(arn: string): Promise<ExecutionResult> | undefined {
+    const live = this.live.get(arn);
+    return live && new Promise((resolve) => live.doneWaiters.push(resolve));
+  }
+
+  /** The execution and task id a `.waitForTaskToken` token belongs to. */
+  taskForToken(token: string): { arn: string; taskId: string } | undefined {
+    return this.tokens.get(token);
+  }
+
+  /** Stops ticking, disarms timers and abandons in-flight calls (the store keeps everything for recovery). */
+  close(): void {
+    this.closed = true;
+    for (const live of this.live.values()) this.release(live);
+    this.live.clear();
+  }
+
+  private track(arn: string, id: number, persist: boolean, program: unknown, state: ExecutionState | undefined): LiveExecution {
+    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], timers: new Map(), tasks: new Map(), startedTasks: new Set(), commitWaiters: [], doneWaiters: [] };
+    this.live.set(arn, live);
+    return live;
+  }
+
+  private enqueue(live: LiveExecution, input: EngineInput): void {
+    if (this.closed) return;
+    live.mailbox.push(input);
+    this.ready.add(live);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.ticking || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => void this.tick());
+  }
+
+  private async tick(): Promise<void> {
+    this.scheduled = false;
+    this.ticking = true;
+    try {
+      const batch = [...this.ready];
+      this.ready.clear();
+      const works = (await Promise.all(batch.map((live) => this.drain(live)))).filter((w): w is TickWork => !!w);
+      if (!this.closed) {
+        this.commit(works);
+        for (const work of works) this.act(work);
+      }
+    } catch (e) {
+      // The commit failed: nothing of this tick is durable, so nothing is acted on; release waiting callers.
+      this.o.log?.(`runner: tick failed: ${(e as Error).stack ?? String(e)}`);
+      for (const live of this.live.values()) for (const w of live.commitWaiters.splice(0)) w();
+    } finally {
+      this.ticking = false;
+      if (this.ready.size > 0) this.schedule();
+    }
+  }
+
+  /** Steps one execution through its queued inputs. */
+  private async drain(live: LiveExecution): Promise<TickWork | undefined> {
+    const inputs = live.mailbox.splice(0);
+    let work: TickWork | undefined;
+    for (const input of inputs) {
+      const state = work?.state ?? live.state;
+      if (state && state.status !== 'RUNNING') break;
+      if (input.kind === 'TaskStarted' && live.startedTasks.has(input.taskId)) continue;
+      let result;
+      try {
+        result = await this.o.engine.step(live.program, state, input);
+      } catch (e) {
+        this.o.log?.(`runner: step of ${live.arn} failed on ${input.kind}: ${(e as Error).stack ?? String(e)}`);
+        if (!state) continue;
+        result = engineFailure(state, input, e);
+      }
+      work ??= newWork(live, result.state);
+      accumulate(work, input, result);
+      if (input.kind === 'TaskStarted') live.startedTasks.add(input.taskId);
+    }
+    if (!work) {
+      // A Start the engine refused leaves nothing to keep: forget the execution (its start is not acknowledged).
+      if (!live.state) this.live.delete(live.arn);
+      for (const w of live.commitWaiters.splice(0)) w();
+    }
+    return work;
+  }
+
+  /** One transaction for the whole tick. */
+  private commit(works: TickWork[]): void {
+    const persisted = works.filter((w) => w.live.persist);
+    if (persisted.length === 0) return;
+    const ex = this.o.store.executions;
+    // New rows get their ids inside the transaction but keep them only once it has committed.
+    const ids = this.o.store.transaction(() => persisted.map(({ live, write, state }) => {
+      const id = live.insert ? ex.insert(live.insert) : live.id;
+      ex.applyStep({ ...write, executionId: id, state: JSON.stringify(state) });
+      return id;
+    }));
+    persisted.forEach(({ live }, i) => {
+      live.id = ids[i]!;
+      delete live.insert;
+    });
+  }
+
+  /** After commit: publish, then perform the commands. */
+  private act({ live, state, commands, write }: TickWork): void {
+    live.state = state;
+    for (const w of live.commitWaiters.splice(0)) w();
+    for (const c of commands) {
+      switch (c.kind) {
+        case 'DispatchTask': this.dispatch(live, c); break;
+        case 'CancelTask': live.tasks.get(c.taskId)?.abort(); live.tasks.delete(c.taskId); break;
+        case 'StartTimer': this.arm(live, c.timerId, c.fireAt); break;
+        case 'CancelTimer': this.o.clock.clearTimer(live.timers.get(c.timerId)); live.timers.delete(c.timerId); break;
+      }
+    }
+    if (state.status !== 'RUNNING') {
+      this.release(live);
+      this.live.delete(live.arn);
+      const result = resultOf(state, write.stopMs ?? this.o.clock.now());
+      for (const w of live.doneWaiters.splice(0)) w(result);
+    }
+  }
+
+  private release(live: LiveExecution): void {
+    for (const h of live.timers.values()) this.o.clock.clearTimer(h);
+    live.timers.clear();
+    for (const ac of live.tasks.values()) ac.abort();
+    live.tasks.clear();
+    for (const [token, t] of this.tokens) if (t.arn === live.arn) this.tokens.delete(token);
+  }
+
+  private arm(live: LiveExecution, timerId: string, fireAt: number): void {
+    this.o.clock.clearTimer(live.timers.get(timerId));
+    live.timers.set(timerId, this.o.clock.setTimer(fireAt, () => {
+      live.timers.delete(timerId);
+      this.enqueue(live, { kind: 'TimerFired', now: this.o.clock.now(), timerId });
+    }));
+  }
+
+  private dispatch(live: LiveExecution, cmd: DispatchTaskCommand): void {
+    callTask({ dispatcher: this.o.dispatcher, clock: this.o.clock, tokens: this.tokens, enqueue: (l, i) => this.enqueue(l, i) }, live, cmd);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Carrying out a committed DispatchTask: the call goes through the TaskDispatcher port, and what comes of it
+ * returns to the execution's mailbox as engine inputs — TaskStarted once (never again after a re-dispatch, since
+ * the journal already has it), then TaskSucceeded / TaskFailed, or TaskSubmitted for `.waitForTaskToken` tasks,
+ * whose token is remembered for SendTaskSuccess / SendTaskFailure.
+ */
+import type { EngineInput } from '../engine/contract.js';
+import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
+import type { Clock } from './clock.js';
+import type { LiveExecution } from './live-execution.js';
+
+export interface TaskCallDeps {
+  dispatcher: TaskDispatcher;
+  clock: Clock;
+  tokens: Map<string, { arn: string; taskId: string }>;
+  enqueue: (live: LiveExecution, input: EngineInput) => void;
+}
+
+/** Starts the call; a CancelTask (or the execution ending) aborts it through `live.tasks`. */
+export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTaskCommand): void {
+  const ac = new AbortController();
+  live.tasks.get(cmd.taskId)?.abort();
+  live.tasks.set(cmd.taskId, ac);
+  let started = live.startedTasks.has(cmd.taskId);
+  const onStarted = (): void => {
+    if (started || ac.signal.aborted) return;
+    started = true;
+    d.enqueue(live, { kind: 'TaskStarted', now: d.clock.now(), taskId: cmd.taskId });
+  };
+  void d.dispatcher.dispatch(cmd, ac.signal, { onStarted }).then((outcome) => {
+    if (ac.signal.aborted || live.tasks.get(cmd.taskId) !== ac) return;
+    live.tasks.delete(cmd.taskId);
+    onStarted();
+    const now = d.clock.now();
+    const taskId = cmd.taskId;
+    if (!outcome.ok) {
+      d.enqueue(live, { kind: 'TaskFailed', now, taskId, error: outcome.error, ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) });
+    } else if (cmd.taskToken) {
+      d.tokens.set(cmd.taskToken, { arn: live.arn, taskId });
+      d.enqueue(live, { kind: 'TaskSubmitted', now, taskId, output: outcome.output });
+    } else {
+      d.enqueue(live, { kind: 'TaskSucceeded', now, taskId, output: outcome.output });
+    }
+  }, (e: unknown) => {
+    // The port promises never to reject; if one does, the task fails rather than hanging forever.
+    if (ac.signal.aborted) return;
+    live.tasks.delete(cmd.taskId);
+    d.enqueue(live, { kind: 'TaskFailed', now: d.clock.now(), taskId: cmd.taskId, error: 'States.TaskFailed', cause: String(e) });
+  });
+}

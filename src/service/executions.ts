@@ -1,0 +1,175 @@
+/**
+ * Starting and stopping executions: StartExecution (name idempotency as AWS: the same name and input while
+ * RUNNING returns the same execution, anything else is ExecutionAlreadyExists), StartSyncExecution (Express
+ * only, in memory, only the result is returned) and StopExecution.
+ */
+import { randomInt } from 'node:crypto';
+import { jsonSyntaxError } from '../asl/parse.js';
+import type { ExecutionMeta } from '../engine/contract.js';
+import type { ExecutionResult } from '../runtime/live-execution.js';
+import type { Json } from '../util/json.js';
+import { formatTimestamp } from '../util/time.js';
+import { routeAlias } from './aliases.js';
+import { arns, parseExecutionArn } from './arns.js';
+import { machineOf, programFor, revisionOf, type ServiceContext } from './context.js';
+import { invalidArn, notFound, ServiceError } from './errors.js';
+import { req, validName } from './request.js';
+
+/** Parses execution input as AWS does, with Jackson's wording for malformed JSON. */
+export function parseInput(text: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    const reason = text.trim() === '' ? 'Invalid execution input.' : jsonSyntaxError(text)?.reason ?? 'Invalid execution input.';
+    throw new ServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${reason}'`);
+  }
+}
+
+export interface Started {
+  executionArn: string;
+  startDate: number;
+  /** Resolves when the execution finishes. */
+  done: Promise<ExecutionResult>;
+}
+
+/** StartExecution / StartSyncExecution core: validates, resolves version/alias, hands the Start to the runner. */
+export async function start(ctx: ServiceContext, body: unknown, sync: boolean): Promise<Started & { meta?: ExecutionMeta; input: string }> {
+  const r = req(body);
+  const smArn = r.str('stateMachineArn', { required: true, min: 1, max: 256 });
+  const nameIn = r.str('name', { min: 1, max: 80 });
+  const inputText = r.str('input', { max: 262_144, sensitive: true }) ?? '{}';
+  const traceHeader = r.str('traceHeader', { max: 256 });
+  r.check();
+  const { ref, machine } = machineOf(ctx, smArn);
+  let revisionId = machine.revisionId;
+  let versionArn: string | undefined;
+  let aliasArn: string | undefined;
+  if (ref.kind === 'version') {
+    const v = ctx.store.machines.version(smArn);
+    if (!v) throw notFound.stateMachine(smArn);
+    versionArn = v.arn;
+    revisionId = v.revisionId;
+  } else if (ref.kind === 'alias') {
+    const a = ctx.store.machines.alias(smArn);
+    if (!a) throw notFound.stateMachine(smArn);
+    aliasArn = a.arn;
+    versionArn = routeAlias(ctx, a);
+    revisionId = ctx.store.machines.version(versionArn)?.revisionId ?? revisionId;
+  }
+  if (sync && machine.type !== 'EXPRESS') {
+    throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+  }
+  const input = parseInput(inputText);
+  const name = nameIn ?? ctx.uuid();
+  if (!validName(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
+  const express = machine.type === 'EXPRESS';
+  const executionArn = express ? arns.express(ctx.scope, machine.name, name, ctx.uuid()) : arns.execution(ctx.scope, machine.name, name);
+
+  if (!express) {
+    const pending = ctx.runner.get(executionArn);
+    const existing = ctx.store.executions.get(executionArn);
+    const sameRunning = pending
+      ? (pending.insert?.input ?? existing?.input) === inputText
+      : existing?.status === 'RUNNING' && existing.input === inputText;
+    if (pending || existing) {
+      if (!sameRunning) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      const startMs = existing?.startMs ?? pending?.insert?.startMs ?? ctx.clock.now();
+      const done = ctx.runner.waitFor(executionArn) ?? Promise.resolve(resultOfRow(ctx, executionArn));
+      return { executionArn, startDate: startMs, done, input: inputText };
+    }
+  }
+
+  const rev = revisionOf(ctx, revisionId);
+  const now = ctx.clock.now();
+  const meta: ExecutionMeta = {
+    executionArn, executionName: name, stateMachineArn: machine.arn, stateMachineName: machine.name,
+    roleArn: rev.roleArn, startTime: formatTimestamp(now), region: ctx.scope.region, account: ctx.scope.account,
+    type: machine.type, redriveCount: 0,
+    ...(versionArn ? { stateMachineVersionArn: versionArn } : {}),
+    ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}),
+  };
+  const seed = randomInt(0, 2 ** 31);
+  const handle = ctx.runner.start({
+    persist: !express,
+    program: programFor(ctx, rev),
+    row: {
+      arn: executionArn, smArn: machine.arn, name, revisionId, versionArn: versionArn ?? null, aliasArn: aliasArn ?? null,
+      status: 'RUNNING', input: inputText, startMs: now, traceHeader: traceHeader ?? null, seed,
+    },
+    start: { kind: 'Start', now, input, inputText, meta, seed },
+  });
+  const live = await handle.committed;
+  if (!live.state) throw new ServiceError('InternalFailure', `The execution ${executionArn} could not be started`, 500);
+  return { executionArn, startDate: now, done: handle.done, meta, input: inputText };
+}
+
+/** The final result of a stored execution. */
+export function resultOfRow(ctx: ServiceContext, arn: string): ExecutionResult {
+  const row = ctx.store.executions.get(arn);
+  if (!row) throw notFound.execution(arn);
+  return {
+    status: row.status as ExecutionResult['status'],
+    stopMs: row.stopMs ?? ctx.clock.now(),
+    ...(row.output !== null ? { output: row.output } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.cause !== null ? { cause: row.cause } : {}),
+  };
+}
+
+/** StartExecution. */
+export async function startExecution(ctx: ServiceContext, body: unknown) {
+  const s = await start(ctx, body, false);
+  return { executionArn: s.executionArn, startDate: s.startDate };
+}
+
+/** StartSyncExecution: runs an Express execution to its end and returns the result (200 even when it failed). */
+export async function startSyncExecution(ctx: ServiceContext, body: unknown) {
+  const s = await start(ctx, body, true);
+  const result = await s.done;
+  const billed = Math.max(100, Math.ceil((result.stopMs - s.startDate) / 100) * 100);
+  return {
+    executionArn: s.executionArn,
+    stateMachineArn: s.meta?.stateMachineArn,
+    name: s.meta?.executionName,
+    startDate: s.startDate,
+    stopDate: result.stopMs,
+    status: result.status,
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    input: s.input,
+    inputDetails: { included: true },
+    ...(result.output !== undefined ? { output: result.output, outputDetails: { included: true } } : {}),
+    billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: billed },
+  };
+}
+
+/** StopExecution: feeds Stop to the engine and answers after the abort is committed. */
+export async function stopExecution(ctx: ServiceContext, body: unknown) {
+  const r = req(body);
+  const arn = r.str('executionArn', { required: true, min: 1, max: 256 });
+  const error = r.str('error', { max: 256, sensitive: true });
+  const cause = r.str('cause', { max: 32_768, sensitive: true });
+  r.check();
+  if (parseExecutionArn(arn).express) throw invalidArn('Resource type not valid in this context: express');
+  if (!ctx.store.executions.get(arn) && !ctx.runner.get(arn)) throw notFound.execution(arn);
+  await ctx.runner.sendAndCommit(arn, {
+    kind: 'Stop', now: ctx.clock.now(), ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}),
+  });
+  const row = ctx.store.executions.get(arn);
+  return { stopDate: row?.stopMs ?? ctx.clock.now() };
+}
+
+/** RedriveExecution: the engine has no redrive input, so no execution is redrivable here. */
+export function redriveExecution(ctx: ServiceContext, body: unknown) {
+  const r = req(body);
+  const arn = r.str('executionArn', { required: true, min: 1, max: 256 });
+  r.str('clientToken', { min: 1, max: 64 });
+  r.check();
+  if (parseExecutionArn(arn).express) throw invalidArn('Resource type not valid in this context: express');
+  const row = ctx.store.executions.get(arn);
+  if (!row) throw notFound.execution(arn);
+  const why = row.status === 'RUNNING' || row.status === 'SUCCEEDED'
+    ? `Execution is ${row.status} and cannot be redriven`
+    : 'Redrive is not supported by this service';
+  throw new ServiceError('ExecutionNotRedrivable', why);
+}

@@ -1,0 +1,41 @@
+/**
+ * Opens the SQLite database: WAL journal, `synchronous` per the durability setting, and the numbered
+ * migrations of migrations.ts applied in order inside one transaction each.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
+
+export type Durability = 'normal' | 'full';
+export type Db = Database.Database;
+
+/** Opens (creating when needed) the database at `path` (':memory:' allowed) and migrates it. */
+export function openDatabase(path: string, durability: Durability = 'normal'): Db {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode never corrupts the database; it may lose the last commits on power loss (not on a
+  // process crash). FULL fsyncs every commit.
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = OFF');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+/** Applies every migration newer than the recorded schema version. */
+export function migrate(db: Db): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
+  let version = row.v ?? 0;
+  for (let i = version; i < MIGRATIONS.length; i++) {
+    const sql = MIGRATIONS[i]!;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(i + 1);
+    })();
+    version = i + 1;
+  }
+  return version;
+}

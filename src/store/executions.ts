@@ -1,0 +1,134 @@
+/** Executions with their journal of engine inputs, AWS-shaped history, outbox of commands and timers. */
+import type { HistoryEvent } from '../engine/contract.js';
+import type { Db } from './db.js';
+
+export interface ExecutionRow {
+  id: number;
+  arn: string;
+  smArn: string;
+  name: string;
+  revisionId: string;
+  versionArn: string | null;
+  aliasArn: string | null;
+  status: string;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  startMs: number;
+  stopMs: number | null;
+  traceHeader: string | null;
+  seed: number;
+  /** The engine's ExecutionState as JSON (null before the Start step is committed). */
+  state: string | null;
+  journalLen: number;
+  redriveCount: number;
+  redriveMs: number | null;
+}
+
+export type NewExecution = Omit<ExecutionRow, 'id' | 'state' | 'journalLen' | 'redriveCount' | 'redriveMs' | 'output' | 'error' | 'cause' | 'stopMs'>;
+
+/** Everything one committed step (or run of steps) of one execution writes. */
+export interface StepWrite {
+  executionId: number;
+  journal: string[];
+  events: HistoryEvent[];
+  state: string;
+  status: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  stopMs: number | null;
+  /** Outbox changes in order: a command to store, a new progress mark (1 started, 2 submitted), or null to delete. */
+  outbox: { taskId: string; command?: string; mark?: number; delete?: true }[];
+  /** Timer changes in order: fireAt to (re)arm, null to delete. */
+  timers: { timerId: string; fireAt: number | null }[];
+}
+
+const COLS = `id, arn, sm_arn AS smArn, name, revision_id AS revisionId, version_arn AS versionArn,
+  alias_arn AS aliasArn, status, input, output, error, cause, start_ms AS startMs, stop_ms AS stopMs,
+  trace_header AS traceHeader, seed, state, journal_len AS journalLen, redrive_count AS redriveCount,
+  redrive_ms AS redriveMs`;
+
+/** Prepared statements over the execution tables, created once per database. */
+export function executionRepo(db: Db) {
+  const s = {
+    get: db.prepare(`SELECT ${COLS} FROM executions WHERE arn = ?`),
+    byId: db.prepare(`SELECT ${COLS} FROM executions WHERE id = ?`),
+    running: db.prepare(`SELECT ${COLS} FROM executions WHERE status = 'RUNNING' ORDER BY id`),
+    listAll: db.prepare(`SELECT ${COLS} FROM executions WHERE sm_arn = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+    listStatus: db.prepare(
+      `SELECT ${COLS} FROM executions WHERE sm_arn = ? AND status = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+    listVersion: db.prepare(
+      `SELECT ${COLS} FROM executions WHERE (version_arn = ? OR alias_arn = ?) AND id < ? ORDER BY id DESC LIMIT ?`),
+    insert: db.prepare(`INSERT INTO executions (arn, sm_arn, name, revision_id, version_arn, alias_arn, status, input,
+      start_ms, trace_header, seed) VALUES (@arn, @smArn, @name, @revisionId, @versionArn, @aliasArn, @status, @input,
+      @startMs, @traceHeader, @seed)`),
+    update: db.prepare(`UPDATE executions SET state = @state, status = @status, output = @output, error = @error,
+      cause = @cause, stop_ms = @stopMs, journal_len = journal_len + @appended WHERE id = @executionId`),
+    journal: db.prepare('SELECT input FROM journal WHERE execution_id = ? ORDER BY seq'),
+    appendJournal: db.prepare(`INSERT INTO journal (execution_id, seq, input)
+      VALUES (?, (SELECT journal_len FROM executions WHERE id = ?) + ?, ?)`),
+    history: db.prepare('SELECT event FROM history WHERE execution_id = ? AND event_id > ? ORDER BY event_id LIMIT ?'),
+    historyDesc: db.prepare('SELECT event FROM history WHERE execution_id = ? AND event_id < ? ORDER BY event_id DESC LIMIT ?'),
+    historyCount: db.prepare('SELECT count(*) AS n FROM history WHERE execution_id = ?'),
+    appendHistory: db.prepare('INSERT INTO history (execution_id, event_id, event) VALUES (?, ?, ?)'),
+    outbox: db.prepare('SELECT task_id AS taskId, command, started FROM outbox WHERE execution_id = ?'),
+    addOutbox: db.prepare('INSERT OR REPLACE INTO outbox (execution_id, task_id, command, started) VALUES (?, ?, ?, 0)'),
+    markOutbox: db.prepare('UPDATE outbox SET started = ? WHERE execution_id = ? AND task_id = ?'),
+    deleteOutbox: db.prepare('DELETE FROM outbox WHERE execution_id = ? AND task_id = ?'),
+    clearOutbox: db.prepare('DELETE FROM outbox WHERE execution_id = ?'),
+    timers: db.prepare('SELECT timer_id AS timerId, fire_at AS fireAt FROM timers WHERE execution_id = ?'),
+    addTimer: db.prepare('INSERT OR REPLACE INTO timers (execution_id, timer_id, fire_at) VALUES (?, ?, ?)'),
+    deleteTimer: db.prepare('DELETE FROM timers WHERE execution_id = ? AND timer_id = ?'),
+    clearTimers: db.prepare('DELETE FROM timers WHERE execution_id = ?'),
+  };
+  return {
+    get: (arn: string) => s.get.get(arn) as ExecutionRow | undefined,
+    byId: (id: number) => s.byId.get(id) as ExecutionRow | undefined,
+    running: () => s.running.all() as ExecutionRow[],
+    /** Executions of a state machine (or of one version / alias), newest first, with id below `beforeId`. */
+    list(q: { smArn?: string; qualifiedArn?: string; status?: string; beforeId: number; limit: number }): ExecutionRow[] {
+      if (q.qualifiedArn) return s.listVersion.all(q.qualifiedArn, q.qualifiedArn, q.beforeId, q.limit) as ExecutionRow[];
+      if (q.status) return s.listStatus.all(q.smArn, q.status, q.beforeId, q.limit) as ExecutionRow[];
+      return s.listAll.all(q.smArn, q.beforeId, q.limit) as ExecutionRow[];
+    },
+    /** Inserts a new execution and returns its id. */
+    insert: (row: NewExecution) => Number(s.insert.run(row).lastInsertRowid),
+    journal: (id: number) => (s.journal.all(id) as { input: string }[]).map((r) => r.input),
+    /** History events with id > afterId ascending, or with id < beforeId descending. */
+    history(id: number, q: { after?: number; before?: number; limit: number }): HistoryEvent[] {
+      const rows = (q.before !== undefined
+        ? s.historyDesc.all(id, q.before, q.limit)
+        : s.history.all(id, q.after ?? 0, q.limit)) as { event: string }[];
+      return rows.map((r) => JSON.parse(r.event) as HistoryEvent);
+    },
+    historyCount: (id: number) => (s.historyCount.get(id) as { n: number }).n,
+    outbox: (id: number) => s.outbox.all(id) as { taskId: string; command: string; started: number }[],
+    timers: (id: number) => s.timers.all(id) as { timerId: string; fireAt: number }[],
+    /** Writes one step's journal, history, state, outbox and timers. Call inside a transaction. */
+    applyStep(w: StepWrite): void {
+      w.journal.forEach((input, i) => s.appendJournal.run(w.executionId, w.executionId, i, input));
+      for (const e of w.events) s.appendHistory.run(w.executionId, e.id, JSON.stringify(e));
+      s.update.run({
+        executionId: w.executionId, state: w.state, status: w.status, output: w.output, error: w.error,
+        cause: w.cause, stopMs: w.stopMs, appended: w.journal.length,
+      });
+      for (const o of w.outbox) {
+        if (o.delete) s.deleteOutbox.run(w.executionId, o.taskId);
+        else if (o.command !== undefined) s.addOutbox.run(w.executionId, o.taskId, o.command);
+        else if (o.mark !== undefined) s.markOutbox.run(o.mark, w.executionId, o.taskId);
+      }
+      for (const t of w.timers) {
+        if (t.fireAt === null) s.deleteTimer.run(w.executionId, t.timerId);
+        else s.addTimer.run(w.executionId, t.timerId, t.fireAt);
+      }
+      if (w.status !== 'RUNNING') {
+        s.clearOutbox.run(w.executionId);
+        s.clearTimers.run(w.executionId);
+      }
+    },
+  };
+}
+
+export type ExecutionRepo = ReturnType<typeof executionRepo>;

@@ -1,0 +1,124 @@
+/** The Lambda dispatcher against real HTTP servers that answer as stock RIE does. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLambdaDispatcher } from '../../src/dispatch/lambda-dispatcher.js';
+import { lambdaTarget } from '../../src/dispatch/lambda-target.js';
+import type { DispatchTaskCommand } from '../../src/dispatch/types.js';
+import type { Json } from '../../src/util/json.js';
+
+// A fake RIE: one route, always 200 (or 502), never X-Amz-Function-Error; records concurrency.
+let inFlight = 0;
+let maxInFlight = 0;
+let server: http.Server;
+let base = '';
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const body = Buffer.concat(chunks).toString('utf8');
+      const reply = (status: number, text: string) => setTimeout(() => {
+        inFlight--;
+        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(text);
+      }, 15);
+      switch (req.url) {
+        case '/echo': return reply(200, body);
+        case '/raise': return reply(200, '{"errorMessage": "boom", "errorType": "ValueError", "requestId": "r1", "stackTrace": []}');
+        case '/timeout': return reply(200, 'Task timed out after 3.00 seconds');
+        case '/crash': return reply(502, '');
+        case '/text': return reply(200, 'plain words');
+        default: return reply(404, '404 page not found');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const registry: Record<string, string> = {};
+const dispatcher = createLambdaDispatcher({ region: 'us-east-1', account: '123456789012', lookup: (n) => registry[n] });
+afterAll(() => dispatcher.close());
+
+function cmd(resource: string, payload: Json, taskId = 't1'): DispatchTaskCommand {
+  return { kind: 'DispatchTask', taskId, stateName: 'S', resource, payload };
+}
+const run = (c: DispatchTaskCommand) => dispatcher.dispatch(c, new AbortController().signal);
+
+describe('lambda targets', () => {
+  it('routes the three Resource spellings', () => {
+    expect(lambdaTarget('arn:aws:lambda:us-east-1:111111111111:function:fn:7', { a: 1 })).toMatchObject({ style: 'legacy', name: 'fn', qualifier: '7', payload: { a: 1 } });
+    expect(lambdaTarget('fn', 1)).toMatchObject({ style: 'legacy', name: 'fn' });
+    expect(lambdaTarget('arn:aws:states:::lambda:invoke', { FunctionName: 'arn:aws:lambda:us-east-1:111111111111:function:fn', Payload: { b: 2 } }))
+      .toMatchObject({ style: 'invoke', name: 'fn', payload: { b: 2 }, callback: false });
+    expect(lambdaTarget('arn:aws:states:::lambda:invoke', { FunctionName: 'fn', Payload: null })).toMatchObject({ payload: {} });
+    expect(lambdaTarget('arn:aws:states:::lambda:invoke.waitForTaskToken', { FunctionName: 'fn' })).toMatchObject({ callback: true });
+    expect(lambdaTarget('arn:aws:states:::sqs:sendMessage', {})).toBeUndefined();
+  });
+});
+
+describe('lambda dispatcher', () => {
+  it('returns the bare payload for the legacy resource', async () => {
+    registry['echo'] = `${base}/echo`;
+    expect(await run(cmd('arn:aws:lambda:us-east-1:123456789012:function:echo', { x: [1, 2] }))).toEqual({ ok: true, output: { x: [1, 2] } });
+  });
+
+  it('wraps the result of lambda:invoke as the AWS SDK shows it', async () => {
+    registry['echo'] = `${base}/echo`;
+    const out = await run(cmd('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', Payload: { k: 'v' } }));
+    expect(out.ok).toBe(true);
+    const o = (out as { output: Record<string, Json> }).output;
+    expect(o['Payload']).toEqual({ k: 'v' });
+    expect(o['StatusCode']).toBe(200);
+    expect(o['ExecutedVersion']).toBe('$LATEST');
+    const meta = o['SdkHttpMetadata'] as { HttpHeaders: Record<string, string>; HttpStatusCode: number };
+    expect(meta.HttpHeaders['Content-Length']).toBe(String('{"k":"v"}'.length));
+    expect(meta.HttpStatusCode).toBe(200);
+  });
+
+  it('maps a function error: errorType, raw body for legacy, compact JSON for lambda:invoke', async () => {
+    registry['raise'] = `${base}/raise`;
+    const legacy = await run(cmd('raise', {}));
+    expect(legacy).toEqual({ ok: false, error: 'ValueError', cause: '{"errorMessage": "boom", "errorType": "ValueError", "requestId": "r1", "stackTrace": []}' });
+    const invoke = await run(cmd('arn:aws:states:::lambda:invoke', { FunctionName: 'raise' }));
+    expect(invoke).toEqual({ ok: false, error: 'ValueError', cause: '{"errorMessage":"boom","errorType":"ValueError","requestId":"r1","stackTrace":[]}' });
+  });
+
+  it('maps RIE timeouts, crashes, unknown functions and dead endpoints', async () => {
+    registry['slow'] = `${base}/timeout`;
+    registry['crash'] = `${base}/crash`;
+    registry['dead'] = 'http://127.0.0.1:1/2015-03-31/functions/function/invocations';
+    expect(await run(cmd('slow', {}))).toMatchObject({ ok: false, error: 'Sandbox.Timedout' });
+    expect(await run(cmd('crash', {}))).toMatchObject({ ok: false, error: 'Lambda.Unknown' });
+    const missing = await run(cmd('arn:aws:states:::lambda:invoke', { FunctionName: 'nope' }));
+    expect(missing).toMatchObject({ ok: false, error: 'Lambda.ResourceNotFoundException' });
+    expect((missing as { cause: string }).cause).toMatch(
+      /^Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope:\$LATEST \(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: [0-9a-f-]+; Proxy: null\)$/);
+    expect(await run(cmd('dead', {}))).toMatchObject({ ok: false, error: 'Lambda.SdkClientException' });
+    expect(await run(cmd('arn:aws:states:::sqs:sendMessage', {}))).toMatchObject({ ok: false, error: 'States.TaskFailed' });
+  });
+
+  it('keeps at most one call in flight per endpoint and answers each caller', async () => {
+    registry['echo'] = `${base}/echo`;
+    maxInFlight = 0;
+    const outs = await Promise.all(Array.from({ length: 8 }, (_, i) => run(cmd('echo', { i }, `t${i}`))));
+    expect(outs.map((o) => (o as { output: { i: number } }).output.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(maxInFlight).toBe(1);
+  });
+
+  it('reports the start of the call and honours abort while queued', async () => {
+    registry['echo'] = `${base}/echo`;
+    let started = 0;
+    const first = dispatcher.dispatch(cmd('echo', 1), new AbortController().signal, { onStarted: () => started++ });
+    const ac = new AbortController();
+    const second = dispatcher.dispatch(cmd('echo', 2), ac.signal, { onStarted: () => started++ });
+    ac.abort();
+    expect(await first).toEqual({ ok: true, output: 1 });
+    expect(await second).toMatchObject({ ok: false, error: 'Lambda.SdkClientException' });
+    expect(started).toBe(1);
+  });
+});

@@ -1,0 +1,174 @@
+/** The runner over a real SQLite store, with a fake clock and the fake engine at the engine port. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DispatchTaskCommand, TaskDispatcher, TaskOutcome } from '../../src/dispatch/types.js';
+import { fakeClock } from '../../src/runtime/clock.js';
+import { Runner, type StartRequest } from '../../src/runtime/runner.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { fakeEngine } from './fake-engine.js';
+
+const stores: Store[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+});
+
+function setup(dispatcher?: TaskDispatcher, store = openStore(':memory:')) {
+  stores.push(store);
+  const clock = fakeClock();
+  const calls: DispatchTaskCommand[] = [];
+  const pending: ((o: TaskOutcome) => void)[] = [];
+  const d: TaskDispatcher = dispatcher ?? {
+    dispatch: (cmd, _signal, hooks) => {
+      calls.push(cmd);
+      hooks?.onStarted?.();
+      return new Promise((resolve) => pending.push(resolve));
+    },
+  };
+  const runner = new Runner({ store, engine: fakeEngine, dispatcher: d, clock });
+  return { store, clock, runner, calls, pending };
+}
+
+function request(name: string, ops: string[], now: number): StartRequest {
+  const arn = `arn:aws:states:us-east-1:123456789012:execution:sm:${name}`;
+  return {
+    persist: true,
+    program: fakeEngine.compile(JSON.stringify({ ops })),
+    row: { arn, smArn: 'arn:sm', name, revisionId: 'r1', versionArn: null, aliasArn: null, status: 'RUNNING', input: '{}', startMs: now, traceHeader: null, seed: 1 },
+    start: { kind: 'Start', now, input: { n: name }, meta: {} as never, seed: 1 },
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+const types = (store: Store, arn: string) => {
+  const row = store.executions.get(arn)!;
+  return store.executions.history(row.id, { limit: 1000 }).map((e) => e.type);
+};
+
+describe('runner', () => {
+  it('acknowledges a start only once ExecutionStarted is committed', async () => {
+    const { store, clock, runner } = setup();
+    const h = runner.start(request('a', ['wait'], clock.now()));
+    expect(store.executions.get(h.live.arn)).toBeUndefined();
+    await h.committed;
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted']);
+    expect(store.executions.timers(h.live.id)).toEqual([{ timerId: 'w0', fireAt: clock.now() + 1000 }]);
+  });
+
+  it('commits the steps of many executions in one transaction', async () => {
+    const { store, clock, runner } = setup();
+    let transactions = 0;
+    const inner = store.transaction;
+    (store as { transaction: Store['transaction'] }).transaction = (fn) => {
+      transactions++;
+      return inner(fn);
+    };
+    const handles = Array.from({ length: 50 }, (_, i) => runner.start(request(`g${i}`, [], clock.now())));
+    const results = await Promise.all(handles.map((h) => h.done));
+    expect(results.every((r) => r.status === 'SUCCEEDED')).toBe(true);
+    expect(transactions).toBe(1);
+  });
+
+  it('fires timers from the injected clock and clears them from the store', async () => {
+    const { store, clock, runner } = setup();
+    const h = runner.start(request('w', ['wait', 'wait'], clock.now()));
+    await h.committed;
+    clock.advance(1000);
+    await tick();
+    clock.advance(1000);
+    const result = await h.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{"n":"w"}' });
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'TimerFired', 'TimerFired', 'ExecutionSucceeded']);
+    expect(store.executions.timers(h.live.id)).toEqual([]);
+  });
+
+  it('dispatches a task only after the step that scheduled it is committed', async () => {
+    const { store, clock } = setup();
+    const seen: number[] = [];
+    let arnSeen = '';
+    const d: TaskDispatcher = {
+      dispatch: async (cmd) => {
+        const row = store.executions.get(arnSeen)!;
+        seen.push(store.executions.outbox(row.id).filter((o) => o.taskId === cmd.taskId).length);
+        return { ok: true, output: { done: cmd.taskId } };
+      },
+    };
+    const runner = new Runner({ store, engine: fakeEngine, dispatcher: d, clock });
+    const req = request('t', ['task'], clock.now());
+    arnSeen = req.row.arn;
+    const result = await runner.start(req).done;
+    expect(seen).toEqual([1]);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{"done":"t0"}' });
+    expect(store.executions.outbox(store.executions.get(arnSeen)!.id)).toEqual([]);
+  });
+
+  it('resumes after a restart: re-arms timers and re-dispatches unacknowledged tasks exactly once started', async () => {
+    const first = setup();
+    const h = first.runner.start(request('r', ['wait', 'task'], first.clock.now()));
+    await h.committed;
+    first.clock.advance(1000);
+    await tick();
+    await tick();
+    expect(first.calls.map((c) => c.taskId)).toEqual(['t1']);
+    first.runner.close(); // the "crash": in-flight call abandoned, nothing more is written
+
+    const { store, clock, runner, calls, pending } = setup(undefined, first.store);
+    stores.pop();
+    const row = store.executions.running()[0]!;
+    runner.resume(row, fakeEngine.compile(JSON.stringify({ ops: ['wait', 'task'] })));
+    const done = runner.waitFor(row.arn)!;
+    expect(calls.map((c) => c.taskId)).toEqual(['t1']);
+    pending[0]!({ ok: true, output: 'x' });
+    expect((await done).status).toBe('SUCCEEDED');
+    expect(clock.pending()).toBe(0);
+    const events = store.executions.history(row.id, { limit: 100 });
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TimerFired', 'TaskStarted', 'TaskSucceeded', 'ExecutionSucceeded']);
+    expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(store.executions.journal(row.id).map((j) => (JSON.parse(j) as { kind: string }).kind))
+      .toEqual(['Start', 'TimerFired', 'TaskStarted', 'TaskSucceeded']);
+  });
+
+  it('re-arms a stored timer on resume and fires it at its original time', async () => {
+    const first = setup();
+    const h = first.runner.start(request('z', ['wait'], first.clock.now()));
+    await h.committed;
+    first.runner.close();
+    const { store, clock, runner } = setup(undefined, first.store);
+    stores.pop();
+    const row = store.executions.running()[0]!;
+    runner.resume(row, fakeEngine.compile(JSON.stringify({ ops: ['wait'] })));
+    const done = runner.waitFor(row.arn)!;
+    clock.advance(999);
+    await tick();
+    expect(store.executions.get(row.arn)!.status).toBe('RUNNING');
+    clock.advance(1);
+    expect((await done).status).toBe('SUCCEEDED');
+  });
+
+  it('stops a waiting execution and disarms its timer', async () => {
+    const { store, clock, runner } = setup();
+    const h = runner.start(request('s', ['wait'], clock.now()));
+    await h.committed;
+    expect(await runner.sendAndCommit(h.live.arn, { kind: 'Stop', now: clock.now() })).toBe(true);
+    expect((await h.done).status).toBe('ABORTED');
+    expect(store.executions.get(h.live.arn)!.status).toBe('ABORTED');
+    expect(clock.pending()).toBe(0);
+    expect(runner.send(h.live.arn, { kind: 'Stop', now: 1 })).toBe(false);
+  });
+
+  it('fails an execution with States.Runtime when the engine throws, instead of leaving it hanging', async () => {
+    const { store, clock, runner } = setup();
+    const h = runner.start(request('boom', ['wait'], clock.now()));
+    await h.committed;
+    runner.send(h.live.arn, { kind: 'TaskHeartbeat', now: clock.now(), taskId: 'x' });
+    const result = await h.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'ExecutionFailed']);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('keeps in-memory executions out of the store', async () => {
+    const { store, clock, runner } = setup();
+    const req = { ...request('m', [], clock.now()), persist: false };
+    expect((await runner.start(req).done).status).toBe('SUCCEEDED');
+    expect(store.executions.get(req.row.arn)).toBeUndefined();
+  });
+});

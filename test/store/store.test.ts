@@ -1,0 +1,125 @@
+/** The SQLite store: migrations, pragmas, step writes, history paging, function registry. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/store/db.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { openStore, type StepWrite, type Store } from '../../src/store/index.js';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function fileStore(durability: 'normal' | 'full' = 'normal', dir = mkdtempSync(join(tmpdir(), 'asl-store-'))): { store: Store; path: string } {
+  if (!dirs.includes(dir)) dirs.push(dir);
+  const path = join(dir, 'nested', 'db.sqlite');
+  const store = openStore(path, durability);
+  stores.push(store);
+  return { store, path };
+}
+
+function newExecution(store: Store, name: string): number {
+  return store.executions.insert({
+    arn: `arn:aws:states:us-east-1:123456789012:execution:sm:${name}`, smArn: 'arn:sm', name, revisionId: 'r',
+    versionArn: null, aliasArn: null, status: 'RUNNING', input: '{}', startMs: 1, traceHeader: null, seed: 7,
+  });
+}
+
+function write(id: number, events: number[], extra: Partial<StepWrite> = {}): StepWrite {
+  return {
+    executionId: id, journal: events.map((e) => `{"n":${e}}`),
+    events: events.map((e) => ({ id: e, previousEventId: e - 1, type: 'T', timestamp: e })),
+    state: '{}', status: 'RUNNING', output: null, error: null, cause: null, stopMs: null, outbox: [], timers: [], ...extra,
+  };
+}
+
+describe('store', () => {
+  it('creates the directory, uses WAL and the durability setting', () => {
+    const normal = fileStore('normal').store;
+    expect(normal.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
+    const full = fileStore('full').store;
+    expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('records the schema version and migrates only once', () => {
+    const { store } = fileStore();
+    expect(store.db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: MIGRATIONS.length });
+    expect(migrate(store.db)).toBe(MIGRATIONS.length);
+    expect(store.db.prepare('SELECT count(*) AS n FROM schema_version').get()).toEqual({ n: MIGRATIONS.length });
+  });
+
+  it('keeps data across reopen', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asl-store-'));
+    const first = fileStore('normal', dir);
+    const id = newExecution(first.store, 'keep');
+    first.store.transaction(() => first.store.executions.applyStep(write(id, [1, 2])));
+    first.store.close();
+    stores.splice(stores.indexOf(first.store), 1);
+    const again = fileStore('normal', dir).store;
+    expect(again.executions.journal(id)).toEqual(['{"n":1}', '{"n":2}']);
+    expect(again.executions.byId(id)!.journalLen).toBe(2);
+  });
+
+  it('appends journal entries with increasing sequence numbers across steps', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const id = newExecution(store, 'j');
+    store.transaction(() => store.executions.applyStep(write(id, [1, 2])));
+    store.transaction(() => store.executions.applyStep(write(id, [3])));
+    expect(store.executions.journal(id)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    expect(store.executions.historyCount(id)).toBe(3);
+  });
+
+  it('pages history ascending and descending by event id', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const id = newExecution(store, 'h');
+    store.transaction(() => store.executions.applyStep(write(id, [1, 2, 3, 4, 5])));
+    expect(store.executions.history(id, { after: 2, limit: 2 }).map((e) => e.id)).toEqual([3, 4]);
+    expect(store.executions.history(id, { before: 4, limit: 10 }).map((e) => e.id)).toEqual([3, 2, 1]);
+  });
+
+  it('applies outbox and timer changes in order and clears them when the execution ends', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const id = newExecution(store, 'o');
+    store.transaction(() => store.executions.applyStep(write(id, [1], {
+      outbox: [{ taskId: 't1', command: '{}' }, { taskId: 't1', mark: 1 }, { taskId: 't2', command: '{}' }, { taskId: 't2', delete: true }],
+      timers: [{ timerId: 'a', fireAt: null }, { timerId: 'a', fireAt: 50 }, { timerId: 'b', fireAt: 60 }, { timerId: 'b', fireAt: null }],
+    })));
+    expect(store.executions.outbox(id)).toEqual([{ taskId: 't1', command: '{}', started: 1 }]);
+    expect(store.executions.timers(id)).toEqual([{ timerId: 'a', fireAt: 50 }]);
+    store.transaction(() => store.executions.applyStep(write(id, [2], { status: 'SUCCEEDED', output: '1', stopMs: 9 })));
+    expect(store.executions.outbox(id)).toEqual([]);
+    expect(store.executions.timers(id)).toEqual([]);
+    expect(store.executions.running()).toEqual([]);
+  });
+
+  it('rolls a failed transaction back entirely', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const id = newExecution(store, 'x');
+    expect(() => store.transaction(() => {
+      store.executions.applyStep(write(id, [1]));
+      store.executions.applyStep(write(id, [1])); // duplicate event id → constraint violation
+    })).toThrow();
+    expect(store.executions.historyCount(id)).toBe(0);
+    expect(store.executions.journal(id)).toEqual([]);
+  });
+
+  it('registers functions, replacing earlier registrations', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    store.functions.put('f', 'http://a', 1);
+    store.functions.put('f', 'http://b', 2);
+    expect(store.functions.get('f')).toEqual({ name: 'f', endpoint: 'http://b', updatedMs: 2 });
+    expect(store.functions.list()).toHaveLength(1);
+    expect(store.functions.delete('f')).toBe(true);
+    expect(store.functions.delete('f')).toBe(false);
+  });
+});
