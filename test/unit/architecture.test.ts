@@ -27,7 +27,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   runtime: ['engine', 'store', 'dispatch', 'stream', 'asl', 'util'],
   service: ['runtime', 'store', 'asl', 'engine', 'dispatch', 'stream', 'util'],
   api: ['service', 'stream', 'asl', 'util'],
-  triggers: ['service', 'util'],
+  triggers: ['service', 'asl', 'util'],
   cli: ['service', 'asl', 'util', 'main.ts'], // cli/serve starts the wired service from main.ts
 };
 
