@@ -126,7 +126,14 @@ export function restRouter(svc: Service, log?: (line: string) => void): Router {
     const b = await bodyOf(ctx);
     const input = b.text.trim() === '' ? '{}' : b.text;
     const name = typeof ctx.query['name'] === 'string' ? ctx.query['name'] : undefined;
-    const started = (await aws('StartExecution', { stateMachineArn: machineArn(svc, ctx.params['name']!), input, ...(name ? { name } : {}) })) as { executionArn: string };
+    const request = { stateMachineArn: machineArn(svc, ctx.params['name']!), input, ...(name ? { name } : {}) };
+    const machine = (await aws('DescribeStateMachine', { stateMachineArn: request.stateMachineArn })) as { type: string };
+    if (machine.type === 'EXPRESS' && ctx.query['wait'] === 'true') {
+      // Express executions keep no record to describe afterwards: answer with the synchronous result.
+      ctx.body = await aws('StartSyncExecution', request);
+      return;
+    }
+    const started = (await aws('StartExecution', request)) as { executionArn: string };
     ctx.status = 201;
     if (ctx.query['wait'] === 'true') {
       await svc.waitForExecution(started.executionArn);

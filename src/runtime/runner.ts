@@ -7,7 +7,7 @@
  * dispatched only after the step that scheduled it is durable, and a Standard start is acknowledged only after
  * its ExecutionStarted event is committed.
  */
-import type { EngineInput, ExecutionState } from '../engine/contract.js';
+import type { EngineInput, ExecutionState, HistoryEvent } from '../engine/contract.js';
 import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
 import type { ExecutionRow, NewExecution, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
@@ -21,6 +21,8 @@ export interface RunnerOptions {
   dispatcher: TaskDispatcher;
   clock: Clock;
   log?: (line: string) => void;
+  /** Called after each commit with the execution's new history events (the stream's feed). */
+  onEvents?: (executionArn: string, events: HistoryEvent[]) => void;
 }
 
 export interface StartRequest {
@@ -198,6 +200,7 @@ export class Runner {
   private act({ live, state, commands, write }: TickWork): void {
     live.state = state;
     for (const w of live.commitWaiters.splice(0)) w();
+    if (write.events.length > 0) this.o.onEvents?.(live.arn, write.events);
     for (const c of commands) {
       switch (c.kind) {
         case 'DispatchTask': this.dispatch(live, c); break;

@@ -37,7 +37,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
   const r = req(body);
   const smArn = r.str('stateMachineArn', { required: true, min: 1, max: 256 });
   const nameIn = r.str('name', { min: 1, max: 80 });
-  const inputText = r.str('input', { max: 262_144, sensitive: true }) ?? '{}';
+  const inputText = r.str('input', { maxBytes: 262_144, sensitive: true }) ?? '{}';
   const traceHeader = r.str('traceHeader', { max: 256 });
   r.check();
   const { ref, machine } = machineOf(ctx, smArn);

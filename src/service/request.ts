@@ -14,6 +14,8 @@ interface StrRule {
   /** Sensitive members (input, definition…) are not echoed in messages: `Value at 'input' failed…`. */
   sensitive?: boolean;
   enum?: readonly string[];
+  /** SensitiveData (input/output) is limited in UTF-8 bytes, with its own wording. */
+  maxBytes?: number;
 }
 
 export class Req {
@@ -42,6 +44,9 @@ export class Req {
     const len = [...v].length;
     if (rule.min !== undefined && len < rule.min) this.bad(name, v, `Member must have length greater than or equal to ${rule.min}`, rule.sensitive);
     if (rule.max !== undefined && len > rule.max) this.bad(name, v, `Member must have length less than or equal to ${rule.max}`, rule.sensitive);
+    if (rule.maxBytes !== undefined && Buffer.byteLength(v, 'utf8') > rule.maxBytes) {
+      this.bad(name, v, `Member must have size less than or equal to ${rule.maxBytes} bytes in UTF-8 encoding`, rule.sensitive);
+    }
     if (rule.enum && !rule.enum.includes(v)) this.bad(name, v, `Member must satisfy enum value set: [${rule.enum.join(', ')}]`);
     return v;
   }

@@ -68,9 +68,11 @@ export function createStateMachine(ctx: ServiceContext, body: unknown) {
   if (existing) {
     const rev = revisionOf(ctx, existing.revisionId);
     const same = rev.definition === definition && existing.type === type && existing.logging === logging &&
-      existing.tracing === tracing && existing.encryption === encryption && !publish;
+      existing.tracing === tracing && existing.encryption === encryption;
     if (!same) throw new ServiceError('StateMachineAlreadyExists', `State Machine Already Exists: '${existing.arn}'`);
-    return { stateMachineArn: existing.arn, creationDate: existing.createdMs };
+    // Publishing an unchanged revision returns its existing version (sfn-api.md §2.2).
+    const version = publish ? publishVersion(ctx, existing, versionDescription) : undefined;
+    return { stateMachineArn: existing.arn, creationDate: existing.createdMs, ...(version ? { stateMachineVersionArn: version.arn } : {}) };
   }
   const now = ctx.clock.now();
   const arn = arns.stateMachine(ctx.scope, name);

@@ -16,7 +16,7 @@ function taskOf(ctx: ServiceContext, token: string): { arn: string; taskId: stri
 export async function sendTaskSuccess(ctx: ServiceContext, body: unknown) {
   const r = req(body);
   const token = r.str('taskToken', { required: true, min: 1, max: 2048 });
-  const outputText = r.str('output', { required: true, max: 262_144, sensitive: true });
+  const outputText = r.str('output', { required: true, maxBytes: 262_144, sensitive: true });
   r.check();
   const t = taskOf(ctx, token);
   let output;

@@ -66,7 +66,7 @@ describe('executions', () => {
     const big = JSON.stringify({ s: 'x'.repeat(300 * 1024) });
     const e2 = await errorOf(h.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: big })));
     expect(e2).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect(e2.message).toBe("1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144");
+    expect(e2.message).toBe("1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have size less than or equal to 262144 bytes in UTF-8 encoding");
     expect((await errorOf(h.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, name: 'a b' })))).name).toBe('InvalidName');
     expect((await errorOf(h.sfn.send(new StartExecutionCommand({ stateMachineArn: `${sm}-missing` })))).name).toBe('StateMachineDoesNotExist');
     expect((await errorOf(describeEx(`${sm.replace('stateMachine', 'execution')}:nope`))).name).toBe('ExecutionDoesNotExist');

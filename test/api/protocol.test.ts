@@ -101,6 +101,7 @@ describe('REST API', () => {
     const asText = await rest('POST', '/state-machines?name=rest-text&type=EXPRESS', PASS, 'text/plain');
     expect(asText).toMatchObject({ status: 201, json: { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:rest-text' } });
     expect((await rest('GET', '/state-machines/rest-text')).json).toMatchObject({ type: 'EXPRESS', definition: PASS });
+    expect(await rest('POST', '/state-machines/rest-text/executions?wait=true', { a: 1 })).toMatchObject({ status: 200, json: { status: 'SUCCEEDED', output: '{"ok":true}' } });
     expect(await rest('GET', '/state-machines/rest-sm')).toMatchObject({ status: 404, json: { error: 'StateMachineDoesNotExist' } });
   });
 

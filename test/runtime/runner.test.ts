@@ -165,6 +165,22 @@ describe('runner', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('publishes each commit\'s events after the commit, in order', async () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const clock = fakeClock();
+    const seen: string[] = [];
+    const runner = new Runner({
+      store, engine: fakeEngine, clock, dispatcher: { dispatch: async () => ({ ok: true, output: 1 }) },
+      onEvents: (arn, events) => {
+        expect(store.executions.historyCount(store.executions.get(arn)!.id)).toBeGreaterThanOrEqual(events.at(-1)!.id);
+        seen.push(...events.map((e) => `${e.id}:${e.type}`));
+      },
+    });
+    await runner.start(request('p', ['task'], clock.now())).done;
+    expect(seen).toEqual(['1:ExecutionStarted', '2:TaskStarted', '3:TaskSucceeded', '4:ExecutionSucceeded']);
+  });
+
   it('keeps in-memory executions out of the store', async () => {
     const { store, clock, runner } = setup();
     const req = { ...request('m', [], clock.now()), persist: false };
