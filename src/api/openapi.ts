@@ -42,6 +42,10 @@ export const OPENAPI = {
     },
     '/api/state-machines/{name}/executions': {
       parameters: [nameParam('name', 'State machine name')],
+      get: {
+        summary: 'List executions, newest first (`?status=RUNNING|SUCCEEDED|...`, `maxResults`, `nextToken`)',
+        responses: { 200: ok('`{ executions: [...], nextToken? }`'), 400: error, 404: error },
+      },
       post: {
         summary: 'Start an execution; the body is the input. `?name=` names it, `?wait=true` answers when it has finished',
         parameters: [

@@ -143,6 +143,15 @@ export function restRouter(svc: Service, log?: (line: string) => void): Router {
       ctx.body = started;
     }
   });
+  router.get('/state-machines/:name/executions', async (ctx) => {
+    const q = ctx.query;
+    ctx.body = await aws('ListExecutions', {
+      stateMachineArn: machineArn(svc, ctx.params['name']!),
+      maxResults: q['maxResults'] !== undefined ? Number(q['maxResults']) : 100,
+      ...(typeof q['status'] === 'string' ? { statusFilter: q['status'] } : {}),
+      ...(typeof q['nextToken'] === 'string' ? { nextToken: q['nextToken'] } : {}),
+    });
+  });
   router.get('/executions/:id', async (ctx) => {
     ctx.body = await aws('DescribeExecution', { executionArn: executionArn(svc, ctx.params['id']!) });
   });

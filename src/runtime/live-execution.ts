@@ -28,6 +28,11 @@ export interface LiveExecution {
   tasks: Map<string, AbortController>;
   /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */
   startedTasks: Set<string>;
+  /**
+   * Tasks already completed: a late answer for one (the call returning after SendTaskSuccess closed a
+   * `.waitForTaskToken` task) is dropped, never fed to the engine. Task ids are never reused in an execution.
+   */
+  closedTasks: Set<string>;
   /** Resolved after the next commit that includes this execution. */
   commitWaiters: (() => void)[];
   doneWaiters: ((r: ExecutionResult) => void)[];

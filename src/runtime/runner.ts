@@ -72,9 +72,7 @@ export class Runner {
   }
 
   /** The in-memory execution, while it runs. */
-  get(arn: string): LiveExecution | undefined {
-    return this.live.get(arn);
-  }
+  get = (arn: string): LiveExecution | undefined => this.live.get(arn);
 
   /** Queues an input for a running execution; false when it is not running here. */
   send(arn: string, input: EngineInput): boolean {
@@ -86,8 +84,7 @@ export class Runner {
   /** Queues an input and resolves after the step that consumed it is committed. */
   sendAndCommit(arn: string, input: EngineInput): Promise<boolean> {
     const live = this.live.get(arn);
-    if (!live) return Promise.resolve(false);
-    return new Promise((resolve) => {
+    return !live ? Promise.resolve(false) : new Promise((resolve) => {
       live.commitWaiters.push(() => resolve(true));
       this.enqueue(live, input);
     });
@@ -104,6 +101,11 @@ export class Runner {
     return this.tokens.get(token);
   }
 
+  /** Forgets a token once its task has been completed (a second SendTaskSuccess is then InvalidToken). */
+  forgetToken(token: string): void {
+    this.tokens.delete(token);
+  }
+
   /** Stops ticking, disarms timers and abandons in-flight calls (the store keeps everything for recovery). */
   close(): void {
     this.closed = true;
@@ -112,7 +114,7 @@ export class Runner {
   }
 
   private track(arn: string, id: number, persist: boolean, program: unknown, state: ExecutionState | undefined): LiveExecution {
-    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], timers: new Map(), tasks: new Map(), startedTasks: new Set(), commitWaiters: [], doneWaiters: [] };
+    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], timers: new Map(), tasks: new Map(), startedTasks: new Set(), closedTasks: new Set(), commitWaiters: [], doneWaiters: [] };
     this.live.set(arn, live);
     return live;
   }
@@ -158,6 +160,7 @@ export class Runner {
     for (const input of inputs) {
       const state = work?.state ?? live.state;
       if (state && state.status !== 'RUNNING') break;
+      if ('taskId' in input && live.closedTasks.has(input.taskId)) continue;
       if (input.kind === 'TaskStarted' && live.startedTasks.has(input.taskId)) continue;
       let result;
       try {
@@ -170,6 +173,7 @@ export class Runner {
       work ??= newWork(live, result.state);
       accumulate(work, input, result);
       if (input.kind === 'TaskStarted') live.startedTasks.add(input.taskId);
+      if (input.kind === 'TaskSucceeded' || input.kind === 'TaskFailed') live.closedTasks.add(input.taskId);
     }
     if (!work) {
       // A Start the engine refused leaves nothing to keep: forget the execution (its start is not acknowledged).
@@ -204,7 +208,7 @@ export class Runner {
     for (const c of commands) {
       switch (c.kind) {
         case 'DispatchTask': this.dispatch(live, c); break;
-        case 'CancelTask': live.tasks.get(c.taskId)?.abort(); live.tasks.delete(c.taskId); break;
+        case 'CancelTask': this.cancelTask(live, c.taskId); break;
         case 'StartTimer': this.arm(live, c.timerId, c.fireAt); break;
         case 'CancelTimer': this.o.clock.clearTimer(live.timers.get(c.timerId)); live.timers.delete(c.timerId); break;
       }
@@ -215,6 +219,12 @@ export class Runner {
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());
       for (const w of live.doneWaiters.splice(0)) w(result);
     }
+  }
+
+  private cancelTask(live: LiveExecution, taskId: string): void {
+    live.tasks.get(taskId)?.abort();
+    live.tasks.delete(taskId);
+    for (const [token, t] of this.tokens) if (t.arn === live.arn && t.taskId === taskId) this.tokens.delete(token);
   }
 
   private release(live: LiveExecution): void {

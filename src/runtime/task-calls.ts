@@ -21,6 +21,8 @@ export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTask
   const ac = new AbortController();
   live.tasks.get(cmd.taskId)?.abort();
   live.tasks.set(cmd.taskId, ac);
+  // The token is valid from the moment the call goes out: the function may hand it on before it returns.
+  if (cmd.taskToken) d.tokens.set(cmd.taskToken, { arn: live.arn, taskId: cmd.taskId });
   let started = live.startedTasks.has(cmd.taskId);
   const onStarted = (): void => {
     if (started || ac.signal.aborted) return;
@@ -36,7 +38,6 @@ export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTask
     if (!outcome.ok) {
       d.enqueue(live, { kind: 'TaskFailed', now, taskId, error: outcome.error, ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) });
     } else if (cmd.taskToken) {
-      d.tokens.set(cmd.taskToken, { arn: live.arn, taskId });
       d.enqueue(live, { kind: 'TaskSubmitted', now, taskId, output: outcome.output });
     } else {
       d.enqueue(live, { kind: 'TaskSucceeded', now, taskId, output: outcome.output });

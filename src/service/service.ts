@@ -4,6 +4,7 @@
  */
 import { createLambdaDispatcher } from '../dispatch/lambda-dispatcher.js';
 import type { TaskDispatcher } from '../dispatch/types.js';
+import type { HistoryEvent } from '../engine/contract.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import type { EnginePort } from '../runtime/engine-port.js';
 import type { ExecutionResult } from '../runtime/live-execution.js';
@@ -32,6 +33,8 @@ export interface ServiceOptions {
   dispatcher?: TaskDispatcher;
   random?: () => number;
   log?: (line: string) => void;
+  /** Called after each commit with an execution's new history events (feeds the WebSocket stream). */
+  onEvents?: (executionArn: string, events: HistoryEvent[]) => void;
 }
 
 type Operation = (ctx: ServiceContext, body: unknown) => unknown;
@@ -87,7 +90,11 @@ export function createService(opts: ServiceOptions): Service {
   const engine = opts.engine ?? realEngine;
   const lambda = opts.dispatcher ? undefined : createLambdaDispatcher({ region, account, lookup: (name) => store.functions.get(name)?.endpoint });
   const dispatcher = opts.dispatcher ?? lambda!;
-  const runner = new Runner({ store, engine, dispatcher, clock, ...(opts.log ? { log: opts.log } : {}) });
+  const runner = new Runner({
+    store, engine, dispatcher, clock,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.onEvents ? { onEvents: opts.onEvents } : {}),
+  });
   const ctx = makeContext({ store, runner, engine, clock, scope: { region, account }, ...(opts.random ? { random: opts.random } : {}) });
 
   recoverRunning(store, runner, (row) => programFor(ctx, revisionOf(ctx, row.revisionId)), opts.log);

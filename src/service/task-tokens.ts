@@ -25,6 +25,7 @@ export async function sendTaskSuccess(ctx: ServiceContext, body: unknown) {
   } catch {
     throw new ServiceError('InvalidOutput', `Invalid Output: '${outputText}'`);
   }
+  ctx.runner.forgetToken(token);
   await ctx.runner.sendAndCommit(t.arn, { kind: 'TaskSucceeded', now: ctx.clock.now(), taskId: t.taskId, output });
   return {};
 }
@@ -36,6 +37,7 @@ export async function sendTaskFailure(ctx: ServiceContext, body: unknown) {
   const cause = r.str('cause', { max: 32_768, sensitive: true });
   r.check();
   const t = taskOf(ctx, token);
+  ctx.runner.forgetToken(token);
   await ctx.runner.sendAndCommit(t.arn, {
     kind: 'TaskFailed', now: ctx.clock.now(), taskId: t.taskId, error: error ?? '', ...(cause !== undefined ? { cause } : {}),
   });

@@ -82,7 +82,8 @@ export function machineRepo(db: Db) {
     putTag: db.prepare(`INSERT INTO tags (resource_arn, key, value) VALUES (?, ?, ?)
       ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value`),
     deleteTag: db.prepare('DELETE FROM tags WHERE resource_arn = ? AND key = ?'),
-    deleteTags: db.prepare('DELETE FROM tags WHERE resource_arn = ?'),
+    // The machine's own tags and those of its aliases (`<arn>:<alias>`).
+    deleteTags: db.prepare("DELETE FROM tags WHERE resource_arn = ? OR substr(resource_arn, 1, length(?) + 1) = ? || ':'"),
   };
   return {
     get: (arn: string) => s.get.get(arn) as MachineRow | undefined,
@@ -96,7 +97,7 @@ export function machineRepo(db: Db) {
       s.delete.run(arn);
       s.deleteVersions.run(arn);
       s.deleteAliases.run(arn);
-      s.deleteTags.run(arn);
+      s.deleteTags.run(arn, arn, arn);
     },
     revision: (id: string) => s.revision.get(id) as RevisionRow | undefined,
     insertRevision: (row: RevisionRow) => void s.insertRevision.run(row),
@@ -108,7 +109,10 @@ export function machineRepo(db: Db) {
     alias: (arn: string) => s.alias.get(arn) as AliasRow | undefined,
     aliases: (smArn: string, afterName: string, limit: number) => s.aliases.all(smArn, afterName, limit) as AliasRow[],
     putAlias: (row: AliasRow) => void s.upsertAlias.run(row),
-    deleteAlias: (arn: string) => void s.deleteAlias.run(arn),
+    deleteAlias: (arn: string) => {
+      s.deleteAlias.run(arn);
+      s.deleteTags.run(arn, arn, arn);
+    },
     tags: (arn: string) => s.tags.all(arn) as { key: string; value: string }[],
     putTag: (arn: string, key: string, value: string) => void s.putTag.run(arn, key, value),
     deleteTag: (arn: string, key: string) => void s.deleteTag.run(arn, key),

@@ -77,6 +77,7 @@ describe('lambda tasks', () => {
     expect(await tokenReady(token)).toBe(true);
     await h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"answer":42}' }));
     expect(await finished(a.executionArn!)).toMatchObject({ status: 'SUCCEEDED', output: '{"answer":42}' });
+    expect((await errorOf(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).name).toBe('InvalidToken');
 
     const b = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, name: 'cb-fail' }));
     await waitFor(async () => tokens.length, (n) => n > before + 1);

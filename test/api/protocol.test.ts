@@ -90,6 +90,9 @@ describe('REST API', () => {
     expect(run).toMatchObject({ status: 200, json: { status: 'SUCCEEDED', output: '{"ok":true}', name: 'r1' } });
     expect(typeof run.json?.['startDate']).toBe('string');
     expect((await rest('GET', '/executions/rest-sm:r1')).json).toMatchObject({ status: 'SUCCEEDED' });
+    const listed = await rest('GET', '/state-machines/rest-sm/executions?status=SUCCEEDED');
+    expect((listed.json?.['executions'] as { name: string }[]).map((e) => e.name)).toEqual(['r1']);
+    expect(await rest('GET', '/state-machines/rest-sm/executions?status=nope')).toMatchObject({ status: 400, json: { error: 'ValidationException' } });
     const hist = await rest('GET', `/executions/${encodeURIComponent(run.json?.['executionArn'] as string)}/history`);
     expect((hist.json?.['events'] as { type: string }[]).map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
     expect((await rest('PUT', '/state-machines/rest-sm', { definition: WAIT(30) })).status).toBe(200);

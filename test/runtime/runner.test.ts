@@ -181,6 +181,20 @@ describe('runner', () => {
     expect(seen).toEqual(['1:ExecutionStarted', '2:TaskStarted', '3:TaskSucceeded', '4:ExecutionSucceeded']);
   });
 
+  it('drops a late answer for a task that is already closed', async () => {
+    const { store, clock, runner, pending } = setup();
+    const h = runner.start(request('late', ['task', 'wait'], clock.now()));
+    await h.committed;
+    await tick();
+    expect(await runner.sendAndCommit(h.live.arn, { kind: 'TaskSucceeded', now: clock.now(), taskId: 't0', output: 'early' })).toBe(true);
+    pending[0]!({ ok: true, output: 'late' }); // the call returns after the task was closed: dropped
+    await tick();
+    clock.advance(1000);
+    const result = await h.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '"early"' });
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'TaskStarted', 'TaskSucceeded', 'TimerFired', 'ExecutionSucceeded']);
+  });
+
   it('keeps in-memory executions out of the store', async () => {
     const { store, clock, runner } = setup();
     const req = { ...request('m', [], clock.now()), persist: false };

@@ -112,6 +112,27 @@ describe('store', () => {
     expect(store.executions.journal(id)).toEqual([]);
   });
 
+  it('deletes a machine with its versions, aliases and their tags, and nothing of similarly named machines', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const m = (arn: string, name: string) => store.machines.insert({
+      arn, name, type: 'STANDARD', revisionId: 'r', logging: null, tracing: null, encryption: null, description: null,
+      createdMs: 1, updatedMs: 1, nextVersion: 1,
+    });
+    m('arn:sm', 'sm');
+    m('arn:sm2', 'sm2');
+    store.machines.insertVersion({ arn: 'arn:sm:1', smArn: 'arn:sm', version: 1, revisionId: 'r', description: null, createdMs: 1 });
+    store.machines.putAlias({ arn: 'arn:sm:live', smArn: 'arn:sm', name: 'live', description: null, routing: '[]', createdMs: 1, updatedMs: 1 });
+    for (const arn of ['arn:sm', 'arn:sm:live', 'arn:sm2']) store.machines.putTag(arn, 'k', arn);
+    store.machines.delete('arn:sm');
+    expect(store.machines.get('arn:sm')).toBeUndefined();
+    expect(store.machines.version('arn:sm:1')).toBeUndefined();
+    expect(store.machines.alias('arn:sm:live')).toBeUndefined();
+    expect(store.machines.tags('arn:sm:live')).toEqual([]);
+    expect(store.machines.tags('arn:sm2')).toEqual([{ key: 'k', value: 'arn:sm2' }]);
+    expect(store.machines.get('arn:sm2')).toBeDefined();
+  });
+
   it('registers functions, replacing earlier registrations', () => {
     const store = openStore(':memory:');
     stores.push(store);

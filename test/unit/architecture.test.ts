@@ -28,7 +28,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   service: ['runtime', 'store', 'asl', 'engine', 'dispatch', 'stream', 'util'],
   api: ['service', 'stream', 'asl', 'util'],
   triggers: ['service', 'asl', 'util'],
-  cli: ['service', 'asl', 'util', 'main.ts'], // cli/serve starts the wired service from main.ts
+  cli: ['service', 'asl', 'functions', 'util', 'main.ts'], // cli/serve starts the wired service from main.ts
 };
 
 /** Type-only imports of the shared contracts are allowed anywhere: they vanish at run time. */
