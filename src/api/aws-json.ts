@@ -9,22 +9,9 @@ import type { Context } from 'koa';
 import { ServiceError } from '../service/errors.js';
 import type { Service } from '../service/service.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { toWire } from '../util/aws-wire.js';
 
 const PREFIX = 'AWSStepFunctions.';
-const DATE_KEYS = new Set(['creationDate', 'updateDate', 'startDate', 'stopDate', 'redriveDate', 'timestamp']);
-
-/** Epoch-ms numbers under AWS timestamp member names become epoch seconds. */
-export function toWire(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toWire);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v === undefined) continue;
-    out[k] = DATE_KEYS.has(k) && typeof v === 'number' ? v / 1000 : toWire(v);
-  }
-  return out;
-}
-
 function sendError(ctx: Context, err: ServiceError): void {
   ctx.status = err.status;
   ctx.set('X-Amzn-Errortype', err.code);
