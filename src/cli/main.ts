@@ -9,6 +9,8 @@ commands:
              Start the service: AWS Step Functions JSON API on POST /, REST API under /api.
   validate   FILE... [--json] [--type STANDARD|EXPRESS]
              Validate ASL definitions with AWS-style diagnostics; exit 1 on any error.
+  run        FILE [--input JSON] [--name NAME] [--type STANDARD|EXPRESS] [--watch] [--endpoint URL]
+             Create or update FILE's state machine on a running server, run it, print (or --watch) the result.
   watch      EXECUTION_ARN [--endpoint http://127.0.0.1:8080] [--json]
              Follow an execution live over WebSocket (/api/ws); exit 0 if it succeeded, 1 otherwise.
   help       Show this text.`;
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
   watch: async () => (await import('./watch.js')).watchCommand,
+  run: async () => (await import('./run.js')).runCommand,
 };
 
 /** Runs the CLI with argv (without node and script); returns the process exit code. */
