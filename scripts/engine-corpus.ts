@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compile, step } from '../src/engine/index.js';
+import { compile, replay, step } from '../src/engine/index.js';
 import type { Command, EngineInput, ExecutionState, HistoryEvent } from '../src/engine/index.js';
 import type { StateMachineDefinition } from '../src/asl/types.js';
 
@@ -40,7 +40,11 @@ interface Case {
   expected: { status?: string; historyEventTypes?: string[] };
 }
 
-interface Run { status: string; output?: string; error?: string; cause?: string; events: HistoryEvent[]; requestIds: string[] }
+interface Run {
+  status: string; output?: string; error?: string; cause?: string; events: HistoryEvent[]; requestIds: string[];
+  /** Replaying the journal reproduced the same history and state. */
+  replayed: boolean;
+}
 
 export async function drive(c: Case): Promise<Run> {
   const registry = new Map<string, string>();
@@ -59,6 +63,7 @@ export async function drive(c: Case): Promise<Run> {
 }
 
 async function driveWith(c: Case, registry: Map<string, string>): Promise<Omit<Run, 'requestIds'>> {
+  const journal: EngineInput[] = [];
   const dispatcher = createLambdaDispatcher({ lookup: (n) => registry.get(n), region: REGION, account: ACCOUNT });
   const answers: Promise<EngineInput[]>[] = [];
   const pending = new Set<Promise<EngineInput[]>>();
@@ -83,6 +88,7 @@ async function driveWith(c: Case, registry: Map<string, string>): Promise<Omit<R
   let state: ExecutionState | undefined;
   const stopBefore = c.expected.status === 'ABORTED' ? (c.expected.historyEventTypes ?? []).slice(0, -1) : undefined;
   const feed = async (inp: EngineInput) => {
+    journal.push(inp);
     const r = await step(program, state, inp, { hash });
     state = r.state;
     events.push(...r.events);
@@ -128,7 +134,9 @@ async function driveWith(c: Case, registry: Map<string, string>): Promise<Omit<R
   }
   const s = state!;
   dispatcher.close();
-  return { status: s.status, output: s.output, error: s.error, cause: s.cause, events };
+  const again = await replay(program, journal, { hash });
+  const replayed = JSON.stringify(again.allEvents) === JSON.stringify(events) && JSON.stringify(again.state) === JSON.stringify(s);
+  return { status: s.status, output: s.output, error: s.error, cause: s.cause, events, replayed };
 }
 
 async function main() {
@@ -136,6 +144,7 @@ async function main() {
   const picked = index.filter((e) => (e.kind === 'execution' || e.kind === 'sync_execution') && (withLambda || !e.needsLambda))
     .filter((e) => !only || only.test(e.id) || only.test(e.file));
   type Tally = { n: number; pass: number; ht: number; htN: number; fh: number; fhN: number; err: number };
+  let replayFailures = 0;
   const byCat = new Map<string, Tally>();
   const total: Tally = { n: 0, pass: 0, ht: 0, htN: 0, fh: 0, fhN: 0, err: 0 };
   for (const entry of picked) {
@@ -146,6 +155,7 @@ async function main() {
     let note = '';
     try {
       const r = await drive(c);
+      if (!r.replayed) { replayFailures++; console.log(`REPLAY MISMATCH ${c.id}`); }
       const smName = c.stateMachine?.name ?? 'conformance_sm_00000000';
       const ev = evaluateExecution(c, {
         result: { status: r.status, output: r.output, error: r.error, cause: r.cause },
@@ -181,6 +191,7 @@ async function main() {
   for (const [k, t] of [...byCat.entries()].sort()) console.log(row(k, t));
   console.log(row('TOTAL', total));
   if (total.err) console.log(`(${total.err} cases threw)`);
+  console.log(`replay: ${total.n - total.err - replayFailures}/${total.n - total.err} journals reproduced their history exactly`);
 }
 
 await main();

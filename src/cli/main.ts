@@ -6,7 +6,9 @@ const USAGE = `usage: asl <command> [options]
 commands:
   serve      [--host 127.0.0.1] [--port 8080] [--db ./data/asl.db] [--region us-east-1]
              [--account 123456789012] [--durability normal|full]
-             Start the service: AWS Step Functions JSON API on POST /, REST API under /api.
+             [--samples DIR | --no-samples] [--samples-data DIR]
+             Start the service: AWS Step Functions JSON API on POST /, REST API under /api,
+             WebSocket stream on /api/ws; loads the bundled samples (functions + state machines).
   validate   FILE... [--json] [--type STANDARD|EXPRESS]
              Validate ASL definitions with AWS-style diagnostics; exit 1 on any error.
   run        FILE [--input JSON] [--name NAME] [--type STANDARD|EXPRESS] [--watch] [--endpoint URL]

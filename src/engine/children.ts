@@ -10,12 +10,14 @@
  *    unless a retrier re-runs the state (run.ts).
  */
 import type { Json } from '../util/json.js';
-import type { Aggregate, Frame } from './internal.js';
+import { States } from '../asl/errors.js';
+import { emptyResults, setResult, type Aggregate, type Frame } from './internal.js';
 import type { StepContext } from './step-context.js';
 import type { Machine } from './program.js';
 import { effectiveInput, stateOutput } from './dataflow.js';
 import { nextOf, type CompiledOf, type Handler, type Outcome } from './outcome.js';
 import { prepareMap, startIterations } from './map-state.js';
+import { cancelPending } from './terminate.js';
 
 /** Create a child frame at the start of a sub-machine. */
 export function spawn(
@@ -35,7 +37,7 @@ export function spawn(
 
 export function newAggregate(kind: Aggregate['kind'], size: number, effective: Json): Aggregate {
   return {
-    kind, results: new Array<Json>(size).fill(null), next: 0, items: [], running: 0, maxConcurrency: 0,
+    kind, results: emptyResults(size), next: 0, items: [], running: 0, maxConcurrency: 0,
     failures: 0, lastEventId: 0, effectiveInput: effective,
   };
 }
@@ -79,13 +81,16 @@ export function childFinished(ctx: StepContext, child: Frame): void {
     };
     if (result.ok) {
       iterationEvent('MapIterationSucceeded');
-      agg.results[slot] = result.output;
+      setResult(agg, slot, result.output);
     } else {
       agg.failures += 1;
       iterationEvent('MapIterationFailed');
       if (!tolerated(agg)) {
         agg.closed = true;
-        agg.failure = { error: result.error, ...(result.cause !== undefined ? { cause: result.cause } : {}) };
+        // With a tolerance configured, exceeding it is its own error (AWS "Setting failure thresholds").
+        agg.failure = agg.toleratedCount !== undefined || agg.toleratedPercentage !== undefined
+          ? { error: States.ExceedToleratedFailureThreshold, cause: 'The specified tolerated failure threshold was exceeded' }
+          : { error: result.error, ...(result.cause !== undefined ? { cause: result.cause } : {}) };
         cancelChildren(ctx, p.id);
         schedule(ctx, p);
         return;
@@ -96,11 +101,14 @@ export function childFinished(ctx: StepContext, child: Frame): void {
       return;
     }
   } else if (result.ok) {
-    agg.results[slot] = result.output;
+    setResult(agg, slot, result.output);
     agg.lastEventId = child.prev;
   } else {
     agg.closed = true;
     agg.failure = { error: result.error, ...(result.cause !== undefined ? { cause: result.cause } : {}) };
+    if (child.failedStateType && ABORTABLE.has(child.failedStateType)) {
+      ctx.emit(p, `${child.failedStateType}StateAborted`, undefined, { prev: child.prev, keepPrev: true });
+    }
     p.prev = child.prev;
     cancelChildren(ctx, p.id);
     schedule(ctx, p);
@@ -108,6 +116,9 @@ export function childFinished(ctx: StepContext, child: Frame): void {
   }
   if (agg.running === 0) schedule(ctx, p);
 }
+
+/** State types with a *StateAborted history event. */
+const ABORTABLE: ReadonlySet<string> = new Set(['Task', 'Wait', 'Map', 'Parallel']);
 
 function schedule(ctx: StepContext, p: Frame): void {
   p.collect = true;
@@ -125,10 +136,11 @@ function tolerated(agg: Aggregate): boolean {
 /** Remove every descendant frame of `parentId`, cancelling their tasks and timers. */
 export function cancelChildren(ctx: StepContext, parentId: string): void {
   const victims = new Set<string>([parentId]);
+  const frames = ctx.allFrames();
   let grew = true;
   while (grew) {
     grew = false;
-    for (const fr of Object.values(ctx.st.frames)) {
+    for (const fr of frames) {
       if (fr.parent !== undefined && victims.has(fr.parent) && !victims.has(fr.id)) {
         victims.add(fr.id);
         grew = true;
@@ -136,18 +148,7 @@ export function cancelChildren(ctx: StepContext, parentId: string): void {
     }
   }
   victims.delete(parentId);
-  for (const [timerId, t] of Object.entries(ctx.st.timers)) {
-    if (t.kind !== 'execution-timeout' && victims.has(t.frame)) {
-      delete ctx.st.timers[timerId];
-      ctx.command({ kind: 'CancelTimer', timerId });
-    }
-  }
-  for (const [taskId, frameId] of Object.entries(ctx.st.tasks)) {
-    if (victims.has(frameId)) {
-      delete ctx.st.tasks[taskId];
-      ctx.command({ kind: 'CancelTask', taskId });
-    }
-  }
+  for (const fr of frames) if (victims.has(fr.id)) cancelPending(ctx, fr);
   for (const id of victims) ctx.dropFrame(id);
   ctx.st.queue = ctx.st.queue.filter((id) => !victims.has(id));
 }
@@ -158,6 +159,7 @@ export async function collect(ctx: StepContext, f: Frame, cs: CompiledOf<'Parall
   const agg = f.agg!;
   const kind = cs.def.Type;
   if (agg.failure) {
+    if (agg.mapRunArn !== undefined) ctx.emit(f, 'MapRunFailed', { error: agg.failure.error, cause: agg.failure.cause });
     return agg.failure.cause === undefined
       ? { kind: 'fail', error: agg.failure.error }
       : { kind: 'fail', error: agg.failure.error, cause: agg.failure.cause };
@@ -170,7 +172,7 @@ export async function collect(ctx: StepContext, f: Frame, cs: CompiledOf<'Parall
     ctx.emit(f, `${kind}StateSucceeded`, undefined, { prev: agg.lastEventId, keepPrev: true });
     f.prev = agg.lastEventId;
   }
-  const results = agg.results;
+  const results = agg.results.flat();
   delete f.agg;
   const out = await stateOutput(ctx, f, cs, f.input, results, { resultStage: true });
   return { kind: 'next', next: nextOf(cs.def), ...out };

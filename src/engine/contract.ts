@@ -40,7 +40,11 @@ export type EngineInput =
       inputText?: string;
     }
   /** The dispatcher began the task (AWS emits TaskStarted / LambdaFunctionStarted). */
-  | { kind: 'TaskStarted'; now: number; taskId: string }
+  | {
+      kind: 'TaskStarted'; now: number; taskId: string;
+      /** Additive (activities worker): the polling worker's name, recorded as ActivityStarted.workerName. */
+      workerName?: string;
+    }
   | { kind: 'TaskSucceeded'; now: number; taskId: string; output: Json }
   | { kind: 'TaskFailed'; now: number; taskId: string; error: string; cause?: string }
   /** A `.waitForTaskToken` task's request was accepted (AWS emits TaskSubmitted). */

@@ -8,7 +8,7 @@ import type { Json, JsonObject } from '../util/json.js';
 import { StatesError, States } from '../asl/errors.js';
 import { applyInputPath, applyOutputPath, applyResultPath, invalidPathCause, lookupScopePath } from '../asl/paths.js';
 import { applyPayloadTemplate } from '../asl/payload-template.js';
-import { evaluateJsonataTemplate } from '../asl/jsonata.js';
+import { evaluateJsonataTemplate, isJsonataTemplate, jsonataTemplateExpression, jsonataTypeCause } from '../asl/jsonata.js';
 import type { Frame } from './internal.js';
 import type { CompiledState } from './program.js';
 import type { StepContext } from './step-context.js';
@@ -118,6 +118,12 @@ export async function stateOutput(
     ? selectInput(ctx, f, d.OutputPath, merged)
     : applyOutputPath(d.OutputPath, merged);
   return assigned ? { output, assigned } : { output };
+}
+
+/** AWS's QueryEvaluationError for a JSONata field whose result has the wrong type. */
+export function jsonataTypeError(template: unknown, field: string, expected: string, value: Json | undefined): StatesError {
+  const expr = isJsonataTemplate(template) ? jsonataTemplateExpression(template) : String(template);
+  return new StatesError(States.QueryEvaluationError, jsonataTypeCause(expr, field, expected, value ?? null));
 }
 
 /** Merge assigned variables into the frame (copy-on-write: the old object may be shared). */

@@ -42,14 +42,19 @@ export interface PendingTask {
 /** Aggregation state of a Parallel or Map frame in phase 'children'. */
 export interface Aggregate {
   kind: 'parallel' | 'map';
-  /** Child results by slot (branch index / item index); null until the slot finishes. */
-  results: Json[];
+  /**
+   * Child results by slot (branch / item index), in chunks of RESULT_CHUNK; null until the slot finishes.
+   * Chunked so recording one result copies one chunk, not a 10,000-entry array, per step.
+   */
+  results: Json[][];
   /** Items still to start (Map), as the index of the next one. */
   next: number;
   /** Map: the items (JSONPath ItemSelector is applied lazily per item). */
   items: Json[];
   /** Map in JSONata: ItemSelector results, evaluated up front (JSONata evaluation is asynchronous). */
   selected?: Json[];
+  /** Distributed Map with ItemBatcher: `items` are the batches, already selected. */
+  batched?: boolean;
   /** Child frames still running. */
   running: number;
   /** 0 = unlimited. */
@@ -105,14 +110,29 @@ export interface Frame {
   timerId?: string;
   agg?: Aggregate;
   result?: FrameResult;
+  /** Type of the state whose uncaught error ended this frame (for *StateAborted in a failing Parallel). */
+  failedStateType?: string;
 }
 
-export type TimerPurpose =
-  | { kind: 'wait'; frame: string }
-  | { kind: 'retry'; frame: string }
-  | { kind: 'task-timeout'; frame: string; taskId: string }
-  | { kind: 'heartbeat'; frame: string; taskId: string }
-  | { kind: 'execution-timeout' };
+/**
+ * Task and timer ids name their frame: `${frameId}/t12` (task), `/w` (Wait), `/r` (retry back-off), `/to`
+ * (TimeoutSeconds), `/hb` (HeartbeatSeconds). So no id → frame index has to be copied on every step; an id is
+ * live only while its frame still records it (a stale TimerFired or task answer is ignored).
+ */
+export const EXECUTION_TIMER = 'execution-timeout';
+
+/** The frame id part of a task/timer id. */
+export function frameOfId(id: string): string {
+  const i = id.indexOf('/');
+  return i < 0 ? id : id.slice(0, i);
+}
+
+/** Frames are spread over this many buckets so a step copies only the buckets it touches. */
+export const BUCKETS = 512;
+
+export function bucketOf(frameId: string): string {
+  return String(Number(frameId.slice(1)) % BUCKETS);
+}
 
 export interface Internal {
   meta: ExecutionMeta;
@@ -121,12 +141,29 @@ export interface Internal {
   rng: Json;
   /** Counter for deterministic task/timer/frame ids. */
   seq: number;
-  frames: Record<string, Frame>;
-  /** Frames ready to run, in order. */
+  /** Frames by bucket (bucketOf(id)) then id. */
+  frames: Record<string, Record<string, Frame>>;
+  /** Frames ready to run, in order (empty between steps unless the execution closed). */
   queue: string[];
-  timers: Record<string, TimerPurpose>;
-  /** taskId → frame id. */
-  tasks: Record<string, string>;
+  /** Set while the execution's TimeoutSeconds timer is armed. */
+  executionTimer?: string;
 }
 
 export const ROOT = 'f0';
+
+export const RESULT_CHUNK = 256;
+
+/** Empty (null-filled) chunked results for `size` slots. */
+export function emptyResults(size: number): Json[][] {
+  const chunks: Json[][] = [];
+  for (let i = 0; i < size; i += RESULT_CHUNK) chunks.push(new Array<Json>(Math.min(RESULT_CHUNK, size - i)).fill(null));
+  return chunks;
+}
+
+/** Record one result (copy-on-write of its chunk; the chunk array itself is copied with the frame). */
+export function setResult(agg: Aggregate, slot: number, value: Json): void {
+  const c = Math.floor(slot / RESULT_CHUNK);
+  const chunk = [...(agg.results[c] ?? [])];
+  chunk[slot % RESULT_CHUNK] = value;
+  agg.results[c] = chunk;
+}

@@ -5,20 +5,17 @@
  * history, as AWS does).
  */
 import type { Json } from '../util/json.js';
-import { isJsonObject } from '../util/json.js';
+import { isJsonObject, type JsonObject } from '../util/json.js';
 import { StatesError, States } from '../asl/errors.js';
 import { lookupScopePath } from '../asl/paths.js';
 import { applyPayloadTemplate } from '../asl/payload-template.js';
-import type { Frame } from './internal.js';
+import { emptyResults, type Aggregate, type Frame } from './internal.js';
 import type { StepContext } from './step-context.js';
 import { stateAt, type CompiledState } from './program.js';
-import { evalField, inputPathOnly } from './dataflow.js';
+import { evalField, inputPathOnly, jsonataTypeError } from './dataflow.js';
 import { dataScope } from './context.js';
 import type { CompiledOf, Outcome } from './outcome.js';
 import { newAggregate, spawn, collect } from './children.js';
-import { typeName } from './simple-states.js';
-
-const exprText = (v: unknown) => String(v).replace(/^\s*\{%\s*([\s\S]*?)\s*%\}\s*$/, '$1');
 
 /** A numeric Map setting: literal, `...Path` (JSONPath, variables allowed) or JSONata template. */
 async function numberSetting(
@@ -32,8 +29,7 @@ async function numberSetting(
   if (typeof literal === 'string') {
     const v = await evalField(ctx, f, cs, literal, field, { input: f.input });
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new StatesError(States.QueryEvaluationError,
-        `The JSONata expression '${exprText(literal)}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${typeName(v)}' for value: ${JSON.stringify(v)}`);
+      throw jsonataTypeError(literal, field, 'integer', v);
     }
     return v;
   }
@@ -59,8 +55,7 @@ async function itemsOf(ctx: StepContext, f: Frame, cs: CompiledOf<'Map'>, eff: J
   if (cs.ql === 'JSONata') {
     const v = d.Items !== undefined ? await evalField(ctx, f, cs, d.Items, 'Items', { input: f.input }) : f.input;
     if (!Array.isArray(v)) {
-      throw new StatesError(States.QueryEvaluationError,
-        `The JSONata expression '${exprText(d.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${typeName(v)}' for value: ${JSON.stringify(v)}`);
+      throw jsonataTypeError(d.Items, 'Items', 'array', v);
     }
     return v;
   }
@@ -81,6 +76,10 @@ async function itemsOf(ctx: StepContext, f: Frame, cs: CompiledOf<'Map'>, eff: J
  * an empty item list; otherwise leaves the frame in phase 'children' ready for startIterations.
  */
 export async function prepareMap(ctx: StepContext, f: Frame, cs: CompiledOf<'Map'>): Promise<Outcome | undefined> {
+  if (cs.def.ItemReader !== undefined) {
+    // Reading items from S3 needs AWS; failing loudly beats iterating over the wrong items.
+    throw new StatesError(States.ItemReaderFailed, 'ItemReader is not supported: this service has no Amazon S3 behind it.');
+  }
   const eff = inputPathOnly(ctx, f, cs, f.input);
   const items = await itemsOf(ctx, f, cs, eff);
   const maxConcurrency = (await numberSetting(ctx, f, cs, 'MaxConcurrency', eff)) ?? 0;
@@ -107,11 +106,40 @@ export async function prepareMap(ctx: StepContext, f: Frame, cs: CompiledOf<'Map
       agg.selected.push(await evalField(ctx, itemFrame, cs, selector as Json, 'ItemSelector', { input: f.input }));
     }
   }
+  if (distributed && isJsonObject(cs.def.ItemBatcher)) await batchItems(ctx, f, cs, agg, eff);
   agg.lastEventId = f.prev;
   f.agg = agg;
   f.phase = 'children';
   if (items.length === 0) return collect(ctx, f, cs);
   return undefined;
+}
+
+/**
+ * ItemBatcher (distributed only): each child execution gets `{ BatchInput?, Items: [...] }` with up to
+ * MaxItemsPerBatch selected items (AWS "ItemBatcher (Map)"). The batches replace the items.
+ */
+async function batchItems(ctx: StepContext, f: Frame, cs: CompiledOf<'Map'>, agg: Aggregate, eff: Json): Promise<void> {
+  const b = cs.def.ItemBatcher as JsonObject;
+  const selected = agg.items.map((v, i) => (agg.selected ? agg.selected[i]! : selectWith(ctx, f, cs, agg, i, v)));
+  let size: Json | undefined = b.MaxItemsPerBatch;
+  if (typeof b.MaxItemsPerBatchPath === 'string') size = scopePath(ctx, f, b.MaxItemsPerBatchPath, eff);
+  if (typeof size === 'string' && cs.ql === 'JSONata') size = await evalField(ctx, f, cs, size, 'ItemBatcher/MaxItemsPerBatch', { input: f.input });
+  const per = typeof size === 'number' && size > 0 ? Math.floor(size) : selected.length || 1;
+  let batchInput: Json | undefined = b.BatchInput;
+  if (batchInput !== undefined) {
+    batchInput = cs.ql === 'JSONata'
+      ? await evalField(ctx, f, cs, batchInput, 'ItemBatcher/BatchInput', { input: f.input })
+      : applyPayloadTemplate(batchInput, dataScope(ctx, f, eff));
+  }
+  const batches: Json[] = [];
+  for (let i = 0; i < selected.length; i += per) {
+    const items = selected.slice(i, i + per);
+    batches.push(batchInput === undefined ? { Items: items } : { BatchInput: batchInput, Items: items });
+  }
+  agg.items = batches;
+  agg.results = emptyResults(batches.length);
+  agg.batched = true;
+  delete agg.selected;
 }
 
 /** Start iterations while the concurrency limit allows (0 = unlimited). */
@@ -138,12 +166,17 @@ export function startIterations(ctx: StepContext, f: Frame, cs: CompiledState | 
 
 /** ItemSelector (or legacy Parameters) for one item; default: the item itself. */
 function selectItem(ctx: StepContext, f: Frame, cs: CompiledOf<'Map'>, index: number, value: Json): Json {
-  const d = cs.def;
-  const selector = d.ItemSelector ?? d.Parameters;
-  if (selector === undefined) return value;
-  const pre = f.agg!.selected;
-  if (pre) return pre[index] ?? null;
-  const itemFrame: Frame = { ...f, mapItem: { index, value } };
+  if ((cs.def.ItemSelector ?? cs.def.Parameters) === undefined) return value;
+  const agg = f.agg!;
+  if (agg.batched) return value;
+  if (agg.selected) return agg.selected[index] ?? null;
+  return selectWith(ctx, f, cs, agg, index, value);
+}
+
+/** JSONPath ItemSelector for one item, with `$$.Map.Item` set. */
+function selectWith(ctx: StepContext, f: Frame, cs: CompiledOf<'Map'>, agg: Aggregate, index: number, value: Json): Json {
+  const selector = cs.def.ItemSelector ?? cs.def.Parameters;
   if (!isJsonObject(selector)) return value;
-  return applyPayloadTemplate(selector, dataScope(ctx, itemFrame, f.agg!.effectiveInput));
+  const itemFrame: Frame = { ...f, mapItem: { index, value } };
+  return applyPayloadTemplate(selector, dataScope(ctx, itemFrame, agg.effectiveInput));
 }

@@ -1,4 +1,4 @@
-/** What a state handler decides; `settle` (run.ts) turns it into events and frame transitions. */
+/** What a state handler decides (`settle`, run.ts, turns it into events and frame transitions), and the payload quota. */
 import type { Json } from '../util/json.js';
 import type { StateOf, StateType } from '../asl/types.js';
 import type { Frame } from './internal.js';
@@ -24,3 +24,5 @@ export type Handler<T extends StateType> = (ctx: StepContext, f: Frame, cs: Comp
 export function nextOf(def: { Next?: string; End?: boolean }): string | undefined {
   return def.End ? undefined : def.Next;
 }
+/** Maximum size of a state input/output or task result: 256 KiB of UTF-8 (AWS "Step Functions service quotas"). */
+export const PAYLOAD_LIMIT = 262_144;

@@ -19,9 +19,8 @@ import { mapHandler, parallelHandler, childFinished, collect } from './children.
 import { assignedDetails, catcherOutput, commitAssign } from './dataflow.js';
 import { errorOutput, findCatcher, retryDelay, toErrorInfo, type ErrorInfo } from './failure.js';
 import { endExecution } from './terminate.js';
+import { PAYLOAD_LIMIT } from './outcome.js';
 
-/** AWS's payload quota: 256 KiB of UTF-8 (AWS "Step Functions service quotas"). */
-export const PAYLOAD_LIMIT = 262_144;
 
 const handlers: { [T in StateType]: Handler<T> } = {
   Pass: passHandler,
@@ -151,11 +150,10 @@ async function handleError(ctx: StepContext, f: Frame, cs: CompiledState, info: 
   if (def.Type === 'Task' || def.Type === 'Parallel' || def.Type === 'Map') {
     const delay = retryDelay(ctx, f, def.Retry, info.error);
     if (delay !== undefined) {
-      const timerId = ctx.newId('r');
+      const timerId = ctx.frameId(f, 'r');
       f.phase = 'retry';
       f.timerId = timerId;
       f.retryCount += 1;
-      ctx.st.timers[timerId] = { kind: 'retry', frame: f.id };
       ctx.command({ kind: 'StartTimer', timerId, fireAt: ctx.now + delay });
       return;
     }
@@ -173,7 +171,9 @@ async function handleError(ctx: StepContext, f: Frame, cs: CompiledState, info: 
       return;
     }
   }
-  finish(ctx, f, failure(info), true);
+  // A state that raised an uncaught error is recorded as aborted when its branch fails (AWS-recorded for
+  // Task states inside a Parallel: TaskFailed, then TaskStateAborted).
+  finish(ctx, f, failure(info), def.Type);
 }
 
 function failure(info: ErrorInfo): FrameResult {
@@ -189,9 +189,10 @@ export function retryElapsed(ctx: StepContext, f: Frame): void {
 }
 
 /** The frame is done: the root ends the execution, a child reports to its Parallel/Map parent. */
-export function finish(ctx: StepContext, f: Frame, result: FrameResult, _failed: boolean): void {
+export function finish(ctx: StepContext, f: Frame, result: FrameResult, failedStateType?: string | boolean): void {
   f.phase = 'done';
   f.result = result;
+  if (typeof failedStateType === 'string') f.failedStateType = failedStateType;
   if (f.id === ROOT || f.parent === undefined) {
     endExecution(ctx, f, result);
     return;

@@ -3,8 +3,8 @@ import type { Json } from '../util/json.js';
 import { StatesError, States } from '../asl/errors.js';
 import { resolveDollarValue } from '../asl/payload-template.js';
 import { evaluateChoiceRule } from '../asl/choice.js';
-import { evaluateJsonata } from '../asl/jsonata.js';
-import { effectiveInput, evalField, inputPathOnly, stateOutput } from './dataflow.js';
+import { evaluateJsonata, isJsonataTemplate, jsonataTemplateExpression } from '../asl/jsonata.js';
+import { effectiveInput, evalField, inputPathOnly, jsonataTypeError, stateOutput } from './dataflow.js';
 import { dataScope, jsonataBindings } from './context.js';
 import { nextOf, type Handler } from './outcome.js';
 
@@ -60,11 +60,10 @@ export const choiceHandler: Handler<'Choice'> = async (ctx, f, cs) => {
     if (cs.ql === 'JSONata') {
       const cond = rule.Condition;
       const v = typeof cond === 'string'
-        ? await evaluateJsonata(cond.replace(/^\s*\{%([\s\S]*)%\}\s*$/, '$1'), jsonataBindings(ctx, f, f.input), ctx.rng())
+        ? await evaluateJsonata(isJsonataTemplate(cond) ? jsonataTemplateExpression(cond) : cond, jsonataBindings(ctx, f, f.input), ctx.rng())
         : cond;
       if (typeof v !== 'boolean') {
-        throw new StatesError(States.QueryEvaluationError,
-          `The JSONata expression '${String(cond).replace(/^\s*\{%\s*([\s\S]*?)\s*%\}\s*$/, '$1')}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${v === undefined ? 'undefined' : typeName(v)}' for value: ${JSON.stringify(v ?? null)}`);
+        throw jsonataTypeError(cond, 'Condition', 'boolean', v);
       }
       matched = v;
     } else {
@@ -83,9 +82,3 @@ export const choiceHandler: Handler<'Choice'> = async (ctx, f, cs) => {
   }
   return { kind: 'fail', error: States.NoChoiceMatched };
 };
-
-export function typeName(v: Json): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
-}

@@ -6,7 +6,7 @@
  */
 import type { Json } from '../util/json.js';
 import type { Command, EngineInput, ExecutionStatus, HistoryEvent } from './contract.js';
-import type { Frame, Internal } from './internal.js';
+import { bucketOf, type Frame, type Internal } from './internal.js';
 import type { Program } from './program.js';
 import { createPrng, restorePrng, type Prng } from '../asl/prng.js';
 
@@ -20,6 +20,7 @@ export class StepContext {
   /** Set when the execution closed in this step. */
   terminal: { status: Exclude<ExecutionStatus, 'RUNNING'>; output?: string; error?: string; cause?: string } | undefined;
   private readonly owned = new Set<string>();
+  private readonly ownedBuckets = new Set<string>();
   private prng: Prng | undefined;
 
   constructor(
@@ -32,42 +33,67 @@ export class StepContext {
 
   /** Draft a state for this step: containers are shallow-copied; frames are copied lazily by `frame()`. */
   static draft(program: Program, internal: Internal, nextEventId: number, input: EngineInput, deps: EngineDeps): StepContext {
-    const st: Internal = {
-      ...internal,
-      frames: { ...internal.frames },
-      queue: [...internal.queue],
-      timers: { ...internal.timers },
-      tasks: { ...internal.tasks },
-    };
+    const st: Internal = { ...internal, frames: { ...internal.frames }, queue: [...internal.queue] };
     return new StepContext(program, st, nextEventId, input.now, deps);
   }
 
   /** A frame, copied on first access in this step so it may be mutated freely. */
   frame(id: string): Frame {
-    const f = this.st.frames[id];
+    const f = this.st.frames[bucketOf(id)]?.[id];
     if (!f) throw new Error(`engine: unknown frame ${id}`);
     if (this.owned.has(id)) return f;
     const copy: Frame = { ...f, attempts: [...f.attempts] };
     if (f.task) copy.task = { ...f.task };
     if (f.agg) copy.agg = { ...f.agg, results: [...f.agg.results] };
-    this.st.frames[id] = copy;
+    this.bucket(id)[id] = copy;
     this.owned.add(id);
     return copy;
   }
 
+  /** The frame's bucket, copied on first write in this step. */
+  private bucket(id: string): Record<string, Frame> {
+    const b = bucketOf(id);
+    if (!this.ownedBuckets.has(b)) {
+      this.st.frames[b] = { ...this.st.frames[b] };
+      this.ownedBuckets.add(b);
+    }
+    return this.st.frames[b]!;
+  }
+
   hasFrame(id: string): boolean {
-    return this.st.frames[id] !== undefined;
+    return this.st.frames[bucketOf(id)]?.[id] !== undefined;
   }
 
   addFrame(f: Frame): Frame {
-    this.st.frames[f.id] = f;
+    this.bucket(f.id)[f.id] = f;
     this.owned.add(f.id);
     return f;
   }
 
   dropFrame(id: string): void {
-    delete this.st.frames[id];
+    if (!this.hasFrame(id)) return;
+    const b = this.bucket(id);
+    delete b[id];
+    if (Object.keys(b).length === 0) delete this.st.frames[bucketOf(id)];
     this.owned.delete(id);
+  }
+
+  /** Every frame (read-only view; use `frame(id)` to modify). */
+  allFrames(): Frame[] {
+    return Object.values(this.st.frames).flatMap((b) => Object.values(b));
+  }
+
+  /** Forget every frame (the execution closed). */
+  clearFrames(): void {
+    this.st.frames = {};
+    this.owned.clear();
+    this.ownedBuckets.clear();
+  }
+
+  /** A task/timer id owned by a frame (see internal.ts). */
+  frameId(f: Frame, prefix: string): string {
+    this.st.seq += 1;
+    return `${f.id}/${prefix}${this.st.seq}`;
   }
 
   /** Deterministic id unique within the execution. */

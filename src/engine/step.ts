@@ -4,7 +4,7 @@
  */
 import type { EngineInput, ExecutionState, StepResult } from './contract.js';
 import type { Frame, Internal } from './internal.js';
-import { ROOT } from './internal.js';
+import { EXECUTION_TIMER, ROOT, frameOfId } from './internal.js';
 import type { Program } from './program.js';
 import { stateAt } from './program.js';
 import { StepContext, type EngineDeps } from './step-context.js';
@@ -22,7 +22,7 @@ export type { EngineDeps };
 function start(program: Program, input: Extract<EngineInput, { kind: 'Start' }>, deps: EngineDeps): StepContext {
   const internal: Internal = {
     meta: input.meta, input: input.input, rng: createPrng(input.seed).state(), seq: 0,
-    frames: {}, queue: [], timers: {}, tasks: {},
+    frames: {}, queue: [],
   };
   const ctx = new StepContext(program, internal, 1, input.now, deps);
   ctx.emit(undefined, 'ExecutionStarted', {
@@ -36,8 +36,8 @@ function start(program: Program, input: Extract<EngineInput, { kind: 'Start' }>,
   ctx.addFrame(root);
   ctx.enqueue(ROOT);
   if (program.timeoutSeconds !== undefined) {
-    const timerId = 'execution-timeout';
-    internal.timers[timerId] = { kind: 'execution-timeout' };
+    const timerId = EXECUTION_TIMER;
+    internal.executionTimer = timerId;
     ctx.command({ kind: 'StartTimer', timerId, fireAt: input.now + program.timeoutSeconds * 1000 });
   }
   return ctx;
@@ -94,8 +94,8 @@ async function apply(ctx: StepContext, input: Exclude<EngineInput, { kind: 'Star
 }
 
 async function toTask(ctx: StepContext, taskId: string, signal: TaskSignal): Promise<void> {
-  const frameId = ctx.st.tasks[taskId];
-  if (frameId === undefined || !ctx.hasFrame(frameId)) return;
+  const frameId = frameOfId(taskId);
+  if (!ctx.hasFrame(frameId)) return;
   const f = ctx.frame(frameId);
   if (f.phase !== 'task' || f.task?.taskId !== taskId) return;
   const cs = stateAt(ctx.program, f.machine, f.state) as CompiledOf<'Task'>;
@@ -103,32 +103,25 @@ async function toTask(ctx: StepContext, taskId: string, signal: TaskSignal): Pro
 }
 
 async function timerFired(ctx: StepContext, timerId: string): Promise<void> {
-  const t = ctx.st.timers[timerId];
-  if (!t) return;
-  delete ctx.st.timers[timerId];
-  if (t.kind === 'execution-timeout') {
+  if (timerId === ctx.st.executionTimer) {
+    delete ctx.st.executionTimer;
     timeOutExecution(ctx, ctx.nextEventId - 1);
     return;
   }
-  if (!ctx.hasFrame(t.frame)) return;
-  const f = ctx.frame(t.frame);
+  const frameId = frameOfId(timerId);
+  if (!ctx.hasFrame(frameId)) return;
+  const f = ctx.frame(frameId);
   const cs = stateAt(ctx.program, f.machine, f.state);
-  switch (t.kind) {
-    case 'wait':
-      if (f.phase === 'wait') await resume(ctx, f, () => waitElapsed(ctx, f, cs as CompiledOf<'Wait'>));
-      return;
-    case 'retry':
-      if (f.phase === 'retry') retryElapsed(ctx, f);
-      return;
-    case 'task-timeout':
-    case 'heartbeat':
-      if (f.phase === 'task' && f.task?.taskId === t.taskId) {
-        if (t.kind === 'task-timeout') delete f.task.timeoutTimer;
-        else delete f.task.heartbeatTimer;
-        const error = t.kind === 'task-timeout' ? 'States.Timeout' : 'States.HeartbeatTimeout';
-        await resume(ctx, f, () => taskSignal(ctx, f, cs as CompiledOf<'Task'>, { kind: 'timeout', error }));
-      }
-      return;
+  if (f.timerId === timerId && f.phase === 'wait') {
+    await resume(ctx, f, () => waitElapsed(ctx, f, cs as CompiledOf<'Wait'>));
+  } else if (f.timerId === timerId && f.phase === 'retry') {
+    retryElapsed(ctx, f);
+  } else if (f.phase === 'task' && f.task && (f.task.timeoutTimer === timerId || f.task.heartbeatTimer === timerId)) {
+    const timeout = f.task.timeoutTimer === timerId;
+    if (timeout) delete f.task.timeoutTimer;
+    else delete f.task.heartbeatTimer;
+    const error = timeout ? 'States.Timeout' : 'States.HeartbeatTimeout';
+    await resume(ctx, f, () => taskSignal(ctx, f, cs as CompiledOf<'Task'>, { kind: 'timeout', error }));
   }
 }
 

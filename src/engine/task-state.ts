@@ -3,15 +3,16 @@
  * command, arms TimeoutSeconds/HeartbeatSeconds timers, and turns the dispatcher's answers (TaskStarted,
  * TaskSubmitted, TaskSucceeded, TaskFailed, TaskHeartbeat) and the timers into history and an outcome.
  */
-import type { Json } from '../util/json.js';
+import { isJsonObject, utf8Length, type Json } from '../util/json.js';
 import { StatesError, States } from '../asl/errors.js';
-import { evaluateJsonPath } from '../asl/json-path.js';
+import { lookupScopePath } from '../asl/paths.js';
+import { dataScope } from './context.js';
 import type { Frame, PendingTask } from './internal.js';
 import type { StepContext } from './step-context.js';
-import { effectiveInput, evalField, stateOutput } from './dataflow.js';
+import { effectiveInput, evalField, inputPathOnly, jsonataTypeError, stateOutput } from './dataflow.js';
+import { PAYLOAD_LIMIT } from './outcome.js';
 import { classifyResource } from './task-resource.js';
 import { nextOf, type CompiledOf, type Handler, type Outcome } from './outcome.js';
-import { typeName } from './simple-states.js';
 
 /** TimeoutSeconds / HeartbeatSeconds: a number, a `...Path` reference, or a JSONata template. */
 async function seconds(
@@ -24,14 +25,14 @@ async function seconds(
   if (typeof literal === 'string') {
     v = await evalField(ctx, f, cs, literal, field, { input: f.input });
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-      throw new StatesError(States.QueryEvaluationError,
-        `The JSONata expression '${literal.replace(/^\s*\{%\s*([\s\S]*?)\s*%\}\s*$/, '$1')}' specified for the field '${field}' returned an unexpected result type. Expected 'integer', but was '${typeName(v)}' for value: ${JSON.stringify(v)}`);
+      throw jsonataTypeError(literal, field, 'integer', v);
     }
     return v;
   }
   if (typeof literal === 'number') return literal;
   if (path !== undefined) {
-    v = evaluateJsonPath(path, input);
+    const r = lookupScopePath(path, dataScope(ctx, f, input));
+    v = r.ok ? r.value : undefined;
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
       throw new StatesError(States.Runtime,
         `The ${field}Path parameter does not reference a valid positive integer: ${path}`);
@@ -51,11 +52,12 @@ function makeToken(ctx: StepContext, taskId: string): string {
 export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
   const d = cs.def;
   const info = classifyResource(d.Resource);
-  const taskId = ctx.newId('t');
+  const taskId = ctx.frameId(f, 't');
   const taskToken = info.waitForTaskToken ? makeToken(ctx, taskId) : undefined;
   const raw = f.input;
   const payload = await effectiveInput(ctx, f, cs, raw, taskToken !== undefined ? { taskToken } : {});
-  const pathInput = cs.ql === 'JSONata' ? raw : payload;
+  // TimeoutSecondsPath/HeartbeatSecondsPath read the state input (after InputPath), like other reference paths.
+  const pathInput = inputPathOnly(ctx, f, cs, raw);
   const timeout = await seconds(ctx, f, cs, 'TimeoutSeconds', pathInput);
   const heartbeat = await seconds(ctx, f, cs, 'HeartbeatSeconds', pathInput);
   const credentials = d.Credentials !== undefined
@@ -65,9 +67,17 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
   const pending: PendingTask = { taskId, family: info.family, resourceType: info.resourceType, resource: info.resource };
   if (info.waitForTaskToken) pending.waitForToken = true;
   const payloadText = JSON.stringify(payload);
+  // AWS: "the state's input after Parameters processing is larger than the payload size quota".
+  if (utf8Length(payloadText) > PAYLOAD_LIMIT) {
+    throw new StatesError(States.DataLimitExceeded,
+      `The state/task '${f.state}' input after Parameters processing exceeds the maximum number of bytes service limit.`);
+  }
+  // Credentials.RoleArn shows as taskCredentials{roleArn} in the scheduled event (AWS HistoryEvent model).
+  const roleArn = isJsonObject(credentials) && typeof credentials.RoleArn === 'string' ? credentials.RoleArn : undefined;
+  const taskCredentials = roleArn !== undefined ? { roleArn } : undefined;
   if (info.family === 'lambda') {
     ctx.emit(f, 'LambdaFunctionScheduled', {
-      resource: d.Resource, input: payloadText, inputDetails: { truncated: false }, timeoutInSeconds: timeout,
+      resource: d.Resource, input: payloadText, inputDetails: { truncated: false }, timeoutInSeconds: timeout, taskCredentials,
     });
   } else if (info.family === 'activity') {
     ctx.emit(f, 'ActivityScheduled', {
@@ -77,7 +87,7 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
   } else {
     ctx.emit(f, 'TaskScheduled', {
       resourceType: info.resourceType, resource: info.resource, region: ctx.st.meta.region,
-      parameters: payloadText, timeoutInSeconds: timeout, heartbeatInSeconds: heartbeat,
+      parameters: payloadText, timeoutInSeconds: timeout, heartbeatInSeconds: heartbeat, taskCredentials,
     });
   }
   ctx.command({
@@ -88,39 +98,29 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
     ...(credentials !== undefined ? { credentials } : {}),
   });
   if (timeout !== undefined) {
-    pending.timeoutTimer = ctx.newId('to');
-    ctx.st.timers[pending.timeoutTimer] = { kind: 'task-timeout', frame: f.id, taskId };
+    pending.timeoutTimer = ctx.frameId(f, 'to');
     ctx.command({ kind: 'StartTimer', timerId: pending.timeoutTimer, fireAt: ctx.now + timeout * 1000 });
   }
   if (heartbeat !== undefined) {
     pending.heartbeatSeconds = heartbeat;
     armHeartbeat(ctx, f, pending);
   }
-  ctx.st.tasks[taskId] = f.id;
   f.task = pending;
   f.phase = 'task';
   return { kind: 'block' };
 };
 
 function armHeartbeat(ctx: StepContext, f: Frame, t: PendingTask): void {
-  if (t.heartbeatTimer) {
-    ctx.command({ kind: 'CancelTimer', timerId: t.heartbeatTimer });
-    delete ctx.st.timers[t.heartbeatTimer];
-  }
-  t.heartbeatTimer = ctx.newId('hb');
-  ctx.st.timers[t.heartbeatTimer] = { kind: 'heartbeat', frame: f.id, taskId: t.taskId };
+  if (t.heartbeatTimer) ctx.command({ kind: 'CancelTimer', timerId: t.heartbeatTimer });
+  t.heartbeatTimer = ctx.frameId(f, 'hb');
   ctx.command({ kind: 'StartTimer', timerId: t.heartbeatTimer, fireAt: ctx.now + (t.heartbeatSeconds ?? 0) * 1000 });
 }
 
 /** Drop the task's bookkeeping and timers (it has finished one way or another). */
 function release(ctx: StepContext, f: Frame, t: PendingTask): void {
   for (const timerId of [t.timeoutTimer, t.heartbeatTimer]) {
-    if (timerId && ctx.st.timers[timerId]) {
-      delete ctx.st.timers[timerId];
-      ctx.command({ kind: 'CancelTimer', timerId });
-    }
+    if (timerId) ctx.command({ kind: 'CancelTimer', timerId });
   }
-  delete ctx.st.tasks[t.taskId];
   delete f.task;
 }
 

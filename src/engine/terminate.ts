@@ -32,12 +32,22 @@ function errorDetails(error: string | undefined, cause: string | undefined): Rec
   return { error: error === '' ? undefined : error, cause };
 }
 
+/** Cancel a frame's in-flight task and timers (it is being discarded). */
+export function cancelPending(ctx: StepContext, f: Frame): void {
+  if (f.timerId && (f.phase === 'wait' || f.phase === 'retry')) ctx.command({ kind: 'CancelTimer', timerId: f.timerId });
+  if (f.task && f.phase === 'task') {
+    ctx.command({ kind: 'CancelTask', taskId: f.task.taskId });
+    for (const timerId of [f.task.timeoutTimer, f.task.heartbeatTimer]) {
+      if (timerId) ctx.command({ kind: 'CancelTimer', timerId });
+    }
+  }
+}
+
 function close(ctx: StepContext, terminal: NonNullable<StepContext['terminal']>): void {
   ctx.terminal = terminal;
-  for (const [taskId] of Object.entries(ctx.st.tasks)) ctx.command({ kind: 'CancelTask', taskId });
-  for (const [timerId] of Object.entries(ctx.st.timers)) ctx.command({ kind: 'CancelTimer', timerId });
-  ctx.st.frames = {};
+  for (const f of ctx.allFrames()) cancelPending(ctx, f);
+  if (ctx.st.executionTimer) ctx.command({ kind: 'CancelTimer', timerId: ctx.st.executionTimer });
+  delete ctx.st.executionTimer;
+  ctx.clearFrames();
   ctx.st.queue = [];
-  ctx.st.timers = {};
-  ctx.st.tasks = {};
 }

@@ -7,11 +7,10 @@ import { parseTimestamp } from '../util/time.js';
 import { StatesError, States } from '../asl/errors.js';
 import { lookupScopePath } from '../asl/paths.js';
 import { dataScope } from './context.js';
-import { evalField, inputPathOnly, stateOutput } from './dataflow.js';
+import { evalField, inputPathOnly, jsonataTypeError, stateOutput } from './dataflow.js';
 import { nextOf, type CompiledOf, type Handler, type Outcome } from './outcome.js';
 import type { Frame } from './internal.js';
 import type { StepContext } from './step-context.js';
-import { typeName } from './simple-states.js';
 
 async function fireAt(ctx: StepContext, f: Frame, cs: CompiledOf<'Wait'>): Promise<number> {
   const d = cs.def;
@@ -19,16 +18,14 @@ async function fireAt(ctx: StepContext, f: Frame, cs: CompiledOf<'Wait'>): Promi
     if (d.Seconds !== undefined) {
       const v = await evalField(ctx, f, cs, d.Seconds as Json, 'Seconds', { input: f.input });
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new StatesError(States.QueryEvaluationError,
-          `The JSONata expression '${exprText(d.Seconds)}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '${typeName(v)}' for value: ${JSON.stringify(v)}`);
+        throw jsonataTypeError(d.Seconds, 'Seconds', 'integer', v);
       }
       return ctx.now + v * 1000;
     }
     const v = await evalField(ctx, f, cs, (d.Timestamp ?? '') as Json, 'Timestamp', { input: f.input });
     const t = typeof v === 'string' ? parseTimestamp(v) : undefined;
     if (t === undefined) {
-      throw new StatesError(States.QueryEvaluationError,
-        `The JSONata expression '${exprText(d.Timestamp)}' specified for the field 'Timestamp' returned an unexpected result type. Expected 'string (ISO-8601 extended offset date-time)', but was '${typeName(v)}' for value: ${JSON.stringify(v)}`);
+      throw jsonataTypeError(d.Timestamp, 'Timestamp', 'string (ISO-8601 extended offset date-time)', v);
     }
     return t;
   }
@@ -67,16 +64,11 @@ function pathValue(ctx: StepContext, f: Frame, path: string, eff: Json): Json | 
   return r.ok ? r.value : undefined;
 }
 
-function exprText(v: unknown): string {
-  return String(v).replace(/^\s*\{%\s*([\s\S]*?)\s*%\}\s*$/, '$1');
-}
-
 export const waitHandler: Handler<'Wait'> = async (ctx, f, cs) => {
   const at = await fireAt(ctx, f, cs);
-  const timerId = ctx.newId('w');
+  const timerId = ctx.frameId(f, 'w');
   f.phase = 'wait';
   f.timerId = timerId;
-  ctx.st.timers[timerId] = { kind: 'wait', frame: f.id };
   ctx.command({ kind: 'StartTimer', timerId, fireAt: Math.max(at, ctx.now) });
   return { kind: 'block' };
 };

@@ -112,6 +112,18 @@ describe('asl serve', () => {
     });
   });
 
+  it('loads the bundled samples on a default start', async () => {
+    const res = await fetch(`${url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+      body: '{}',
+    });
+    const names = ((await res.json()) as { stateMachines: { name: string }[] }).stateMachines.map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining(['hello-world-node', 'key-value-write']));
+    const fns = (await (await fetch(`${url}/api/functions`)).json()) as { functions: { name: string }[] };
+    expect(fns.functions.map((f) => f.name)).toEqual(expect.arrayContaining(['hello-node', 'writeKeyval']));
+  });
+
   it('rejects usage mistakes before binding', async () => {
     expect((await run(['serve', '--port', '99999'])).code).toBe(2);
     expect((await run(['serve', '--durability', 'maybe'])).code).toBe(2);
