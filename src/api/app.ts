@@ -2,6 +2,7 @@
 import Koa from 'koa';
 import type { Service } from '../service/service.js';
 import { awsJsonHandler } from './aws-json.js';
+import { importRouter } from './import-routes.js';
 import { restRouter } from './rest.js';
 
 /** Builds the app over an opened service. */
@@ -13,6 +14,7 @@ export function createApp(svc: Service, log?: (line: string) => void): Koa {
   app.use(awsJsonHandler(svc, log));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(importRouter(svc).routes());
   app.use(async (ctx) => {
     ctx.status = 404;
     ctx.body = { error: 'NotFound', message: `No route for ${ctx.method} ${ctx.path}` };

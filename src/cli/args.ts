@@ -2,12 +2,19 @@
 export interface ParsedArgs {
   positionals: string[];
   options: Map<string, string | true>;
+  /** Every value of a repeatable option, in order (`--map A=x --map B=y`). */
+  lists: Map<string, string[]>;
 }
 
 /** Parses argv; `booleans` names the flags that take no value. */
 export function parseArgs(argv: string[], booleans: readonly string[] = []): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
+  const set = (name: string, value: string): void => {
+    options.set(name, value);
+    lists.set(name, [...(lists.get(name) ?? []), value]);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -20,16 +27,16 @@ export function parseArgs(argv: string[], booleans: readonly string[] = []): Par
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (eq !== -1) options.set(name, arg.slice(eq + 1));
+    if (eq !== -1) set(name, arg.slice(eq + 1));
     else if (booleans.includes(name)) options.set(name, true);
     else {
       const value = argv[i + 1];
       if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-      options.set(name, value);
+      set(name, value);
       i++;
     }
   }
-  return { positionals, options };
+  return { positionals, options, lists };
 }
 
 /** A mistake in the command line: printed with the usage, exit code 2. */

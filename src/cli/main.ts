@@ -13,6 +13,8 @@ commands:
              Validate ASL definitions with AWS-style diagnostics; exit 1 on any error.
   run        FILE [--input JSON] [--name NAME] [--type STANDARD|EXPRESS] [--watch] [--endpoint URL]
              Create or update FILE's state machine on a running server, run it, print (or --watch) the result.
+  import     PATH... [--map LogicalId=functionName]... [--dry-run] [--endpoint URL]
+             Import ASL files and AWS templates (CloudFormation, SAM, serverless.yml, cdk.out) into a running server.
   watch      EXECUTION_ARN [--endpoint http://127.0.0.1:8080] [--json]
              Follow an execution live over WebSocket (/api/ws); exit 0 if it succeeded, 1 otherwise.
   help       Show this text.`;
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.js')).validateCommand,
   watch: async () => (await import('./watch.js')).watchCommand,
   run: async () => (await import('./run.js')).runCommand,
+  import: async () => (await import('./import.js')).importCommand,
 };
 
 /** Runs the CLI with argv (without node and script); returns the process exit code. */

@@ -26,9 +26,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   stream: ['store', 'util'],
   runtime: ['engine', 'store', 'dispatch', 'stream', 'asl', 'util'],
   service: ['runtime', 'store', 'asl', 'engine', 'dispatch', 'stream', 'util'],
-  api: ['service', 'stream', 'asl', 'util'],
+  api: ['service', 'stream', 'asl', 'triggers', 'util'],
   triggers: ['service', 'asl', 'util'],
-  cli: ['service', 'asl', 'functions', 'util', 'main.ts'], // cli/serve starts the wired service from main.ts
+  cli: ['service', 'asl', 'functions', 'triggers', 'util', 'main.ts'], // cli/serve starts the wired service from main.ts
 };
 
 /** Type-only imports of the shared contracts are allowed anywhere: they vanish at run time. */

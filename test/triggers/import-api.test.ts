@@ -1,0 +1,103 @@
+/** Import through the real server: POST /api/import and `asl import`, all-or-nothing, idempotent re-import. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { startServer, type RunningServer } from '../../src/main.js';
+
+const FIX = resolve(__dirname, '../fixtures/import');
+const dir = mkdtempSync(join(tmpdir(), 'asl-import-'));
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ port: 0, db: join(dir, 'asl.db') });
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const read = (rel: string) => ({ name: rel, content: readFileSync(join(FIX, rel), 'utf8') });
+
+async function post(body: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${server.url}/api/import`, { method: 'POST', body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+async function machineNames(): Promise<string[]> {
+  const r = (await server.service.call('ListStateMachines', {})) as { stateMachines: { name: string }[] };
+  return r.stateMachines.map((m) => m.name).sort();
+}
+
+describe('POST /api/import', () => {
+  it('validates without creating on a dry run', async () => {
+    const r = await post({ files: [read('plain/wait-and-greet.asl.json')], dryRun: true });
+    expect(r.status).toBe(200);
+    expect(r.json.applied).toBe(false);
+    expect(r.json.stateMachines.map((m: { name: string }) => m.name)).toEqual(['wait-and-greet']);
+    expect(await machineNames()).toEqual([]);
+  });
+
+  it('creates every machine of a SAM template with its substitutions, then re-imports as unchanged', async () => {
+    const files = [read('sam/template.yaml'), { ...read('sam/statemachine/stock_trader.asl.json'), name: 'sam/statemachine/stock_trader.asl.json' }];
+    const first = await post({ files });
+    expect(first.status).toBe(200);
+    expect(first.json.applied).toBe(true);
+    const created = first.json.stateMachines as { name: string; action: string; stateMachineArn: string; definition: string }[];
+    expect(created.length).toBeGreaterThan(0);
+    expect(created.every((m) => m.action === 'created' && m.stateMachineArn.startsWith('arn:aws:states:'))).toBe(true);
+    const d = (await server.service.call('DescribeStateMachine', { stateMachineArn: created[0]!.stateMachineArn })) as { definition: string };
+    expect(d.definition).not.toContain('${StockCheckerFunctionArn}');
+    // A table has no local equivalent: it stays a placeholder and the report says so.
+    expect(first.json.problems.some((p: { message: string }) => p.message.includes('TransactionTable'))).toBe(true);
+    expect(d.definition).toContain('arn:aws:lambda:us-east-1:123456789012:function:');
+
+    const again = await post({ files });
+    expect(again.json.stateMachines.map((m: { action: string }) => m.action)).toEqual(created.map(() => 'unchanged'));
+  });
+
+  it('refuses a set with one invalid definition and creates nothing from it', async () => {
+    const before = await machineNames();
+    const r = await post({ files: [read('plain/hello-world.asl.yaml'), read('wrong/invalid.asl.json')] });
+    expect(r.status).toBe(400);
+    expect(r.json.applied).toBe(false);
+    expect(r.json.problems.some((p: { severity: string; file: string }) => p.severity === 'ERROR' && p.file === 'wrong/invalid.asl.json')).toBe(true);
+    expect(await machineNames()).toEqual(before);
+  });
+
+  it('answers malformed requests with 400 and a clear message', async () => {
+    for (const body of ['nope', '{}', '{"files": []}', '{"files": [{"name": 1}]}', '{"files": [{"name": "a.json", "content": "{}"}], "map": [1]}']) {
+      const res = await fetch(`${server.url}/api/import`, { method: 'POST', body });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/files|map|JSON/);
+    }
+  });
+});
+
+describe('asl import', () => {
+  async function run(argv: string[]): Promise<{ code: number; out: string }> {
+    const lines: string[] = [];
+    const code = await main(argv, (s) => lines.push(s));
+    return { code, out: lines.join('\n') };
+  }
+
+  it('imports a folder through the running server and reports what it created', async () => {
+    const r = await run(['import', join(FIX, 'plain'), '--endpoint', server.url]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/created: wait-and-greet arn:aws:states:/);
+    expect(await machineNames()).toContain('hello-world');
+  });
+
+  it('exits 1 and creates nothing when a file is refused', async () => {
+    const before = await machineNames();
+    const r = await run(['import', join(FIX, 'wrong/invalid.asl.json'), '--endpoint', server.url]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('ERROR');
+    expect(await machineNames()).toEqual(before);
+  });
+
+  it('rejects usage mistakes', async () => {
+    expect((await run(['import'])).code).toBe(2);
+    expect((await run(['import', FIX, '--map', 'nope'])).code).toBe(2);
+  });
+});
