@@ -4,9 +4,14 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.js';
+import type { Clock } from './runtime/clock.js';
 import { createService, type Service } from './service/service.js';
 import { createEventBus } from './stream/event-bus.js';
 import { attachWebSocketServer, type WebSocketDeps } from './stream/ws-server.js';
+import { startTriggers, type Triggers } from './triggers/index.js';
+import { startQueues, type QueueOptions } from './triggers/queues.js';
+import { startSmtpListener } from './triggers/smtp.js';
+import { busPutEvent } from './triggers/smtp-bus.js';
 
 export interface ServerOptions {
   host?: string;
@@ -18,18 +23,29 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** WebSocket stream tuning (keepalive, buffer limits); defaults suit production. */
   stream?: Omit<WebSocketDeps, 'store' | 'bus' | 'log'>;
+  /** Starts the SMTP listener on this port (received mail becomes bus events); off when undefined. */
+  smtpPort?: number;
+  /** Where the SMTP listener binds (default 127.0.0.1). */
+  smtpHost?: string;
+  /** Queue consumer tuning, or false to leave the consumers off (routes and store only). */
+  queues?: Omit<QueueOptions, 'log'> | false;
+  /** Replaces the system clock (tests drive schedules and timers with a fake one). */
+  clock?: Clock;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   service: Service;
+  /** Schedules, HTTP triggers and event rules started over the service. */
+  triggers: Triggers;
   close(): Promise<void>;
 }
 
 /** Starts the HTTP server; resolves once it is listening (port 0 picks a free port). */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ? { log: opts.log } : {};
   // Committed history events flow to WebSocket subscribers (ws://HOST:PORT/api/ws) through this bus.
   const bus = createEventBus((e) => opts.log?.(`stream: ${String(e)}`));
   const service = createService({
@@ -37,10 +53,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     region: opts.region ?? 'us-east-1',
     account: opts.account ?? '123456789012',
     durability: opts.durability ?? 'normal',
-    ...(opts.log ? { log: opts.log } : {}),
+    ...log,
+    ...(opts.clock ? { clock: opts.clock } : {}),
     onEvents: bus.publish,
   });
-  const app = createApp(service, opts.log);
+  // Ingress besides the API: schedules, HTTP triggers, event rules (fed execution status changes), queues.
+  const triggers = startTriggers(service, log);
+  bus.subscribe(triggers.onEvents);
+  const queues = opts.queues === false ? undefined : startQueues(service, { ...opts.queues, ...log });
+  const stopIngress = async (): Promise<void> => {
+    await queues?.close();
+    await triggers.close();
+  };
+
+  const app = createApp(service, opts.log, triggers);
   const server = app.listen(opts.port ?? 8080, host);
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0;
@@ -48,14 +74,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     server.once('listening', resolve);
     server.once('error', reject);
   }).catch(async (e) => {
+    await stopIngress();
     await service.close();
     throw e;
   });
-  const stream = attachWebSocketServer(server, {
-    ...opts.stream,
-    store: service.ctx.store,
-    bus,
-    ...(opts.log ? { log: opts.log } : {}),
+  const stream = attachWebSocketServer(server, { ...opts.stream, store: service.ctx.store, bus, ...log });
+  const smtp = opts.smtpPort === undefined ? undefined : await startSmtpListener({
+    port: opts.smtpPort,
+    host: opts.smtpHost ?? '127.0.0.1',
+    putEvent: busPutEvent(service.ctx, triggers.wakeDelivery),
+    ...log,
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -63,6 +91,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     url: `http://${shownHost}:${port}`,
     port,
     service,
+    triggers,
     async close() {
       // Upgraded sockets are not closed by closeAllConnections(), so the stream goes first.
       await stream.close();
@@ -70,6 +99,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await smtp?.close();
+      await stopIngress();
       await service.close();
     },
   };

@@ -68,16 +68,42 @@ export const OPENAPI = {
       parameters: [execId],
       post: { summary: 'Stop an execution: `{ error?, cause? }`', requestBody: { content: json }, responses: { 200: ok('`{ stopDate }`'), 404: error } },
     },
-    '/api/functions': { get: { summary: 'List registered Lambda functions', responses: { 200: ok('`{ functions: [{ name, endpoint, updatedAt }] }`') } } },
+    '/api/functions': { get: { summary: 'List registered Lambda functions', responses: { 200: ok('`{ functions: [{ name, endpoint, endpoints? | path?, runtime?, handler?, timeout?, memorySize?, environment?, maxConcurrency?, warm?, version, revision, codeSha256?, updatedAt }] }`') } } },
     '/api/functions/{name}': {
-      parameters: [nameParam('name', 'Lambda function name')],
+      parameters: [nameParam('name', 'Lambda function name (1-64 of [a-zA-Z0-9-_])')],
       put: {
-        summary: 'Register (or replace) a function: `{ "endpoint": "http://host:port/2015-03-31/functions/function/invocations" }`',
+        summary: 'Register or replace a function: `{ endpoint }` or `{ endpoints: [...] }` (RIE containers, one call in flight each) or `{ path, runtime?: "nodejs"|"python", handler? }` (built-in host), plus `timeout?` (1-900 s), `memorySize?` (128-10240), `environment?`, `maxConcurrency?` (reserved concurrency: more calls are throttled), `warm?` (environments started now). A change of code (folder content hash) or configuration is a new revision of $LATEST; an identical PUT changes nothing',
         requestBody: { required: true, content: json },
-        responses: { 200: ok('`{ name, endpoint, updatedAt }`'), 400: error },
+        responses: { 200: ok('The registration'), 400: error },
       },
-      get: { summary: 'Describe a registration', responses: { 200: ok('`{ name, endpoint, updatedAt }`'), 404: error } },
-      delete: { summary: 'Remove a registration', responses: { 204: { description: 'Removed' }, 404: error } },
+      get: { summary: 'Describe a registration with its published versions and aliases', responses: { 200: ok('The registration + `{ versions: [N...], aliases: { NAME: N } }`'), 404: error } },
+      delete: { summary: 'Remove a function, its versions and aliases (running calls finish)', responses: { 204: { description: 'Removed' }, 404: error } },
+    },
+    '/api/functions/{name}/versions': {
+      parameters: [nameParam('name', 'Lambda function name')],
+      post: { summary: 'Publish $LATEST as the next version (its code is copied); unchanged since the last version → that version', responses: { 201: ok('`{ name, version, codeSha256? }`'), 404: error } },
+      get: { summary: 'List published versions', responses: { 200: ok('`{ versions: [{ version, codeSha256?, createdAt }] }`'), 404: error } },
+    },
+    '/api/functions/{name}/aliases': {
+      parameters: [nameParam('name', 'Lambda function name')],
+      get: { summary: 'List aliases', responses: { 200: ok('`{ aliases: [{ alias, version }] }`'), 404: error } },
+    },
+    '/api/functions/{name}/aliases/{alias}': {
+      parameters: [nameParam('name', 'Lambda function name'), nameParam('alias', 'Alias name (1-128 of [a-zA-Z0-9-_], not all digits)')],
+      put: { summary: 'Create or move an alias: `{ "version": "N" }` (then `function:NAME:ALIAS` resolves to it)', requestBody: { required: true, content: json }, responses: { 200: ok('`{ name, alias, version }`'), 400: error, 404: error } },
+      delete: { summary: 'Remove an alias', responses: { 204: { description: 'Removed' }, 404: error } },
+    },
+    '/api/tasks/{token}/success': {
+      parameters: [nameParam('token', 'A task token (URL-encoded): `$$.Task.Token` of a .waitForTaskToken task, or an activity task token')],
+      post: { summary: 'SendTaskSuccess: the body is the task output (JSON)', requestBody: { content: json }, responses: { 200: ok('`{}`'), 400: error, 404: error } },
+    },
+    '/api/tasks/{token}/failure': {
+      parameters: [nameParam('token', 'A task token (URL-encoded)')],
+      post: { summary: 'SendTaskFailure: `{ error?, cause? }`', requestBody: { content: json }, responses: { 200: ok('`{}`'), 400: error, 404: error } },
+    },
+    '/api/tasks/{token}/heartbeat': {
+      parameters: [nameParam('token', 'A task token (URL-encoded)')],
+      post: { summary: 'SendTaskHeartbeat (re-arms HeartbeatSeconds)', responses: { 200: ok('`{}`'), 400: error, 404: error } },
     },
   },
 } as const;

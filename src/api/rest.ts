@@ -5,7 +5,9 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { ServiceError } from '../service/errors.js';
-import { deleteFunction, getFunction, listFunctions, putFunction } from '../service/functions.js';
+import {
+  deleteAlias, deleteFunction, getFunction, listAliases, listFunctions, listVersions, publishVersion, putAlias, putFunction,
+} from '../service/functions.js';
 import type { Service } from '../service/service.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { OPENAPI } from './openapi.js';
@@ -42,7 +44,7 @@ function toRest(value: unknown): unknown {
   return out;
 }
 
-const NOT_FOUND = new Set(['StateMachineDoesNotExist', 'ExecutionDoesNotExist', 'ResourceNotFound']);
+const NOT_FOUND = new Set(['StateMachineDoesNotExist', 'ExecutionDoesNotExist', 'ResourceNotFound', 'ActivityDoesNotExist', 'TaskDoesNotExist']);
 
 /** An execution id in a path: a full execution ARN, or `stateMachineName:executionName`. */
 function executionArn(svc: Service, id: string): string {
@@ -171,12 +173,39 @@ export function restRouter(svc: Service, log?: (line: string) => void): Router {
 
   router.get('/functions', (ctx) => { ctx.body = { functions: listFunctions(svc.ctx) }; });
   router.put('/functions/:name', async (ctx) => {
-    ctx.body = putFunction(svc.ctx, ctx.params['name']!, jsonBody(await bodyOf(ctx)));
+    ctx.body = await putFunction(svc.ctx, ctx.params['name']!, jsonBody(await bodyOf(ctx)));
   });
   router.get('/functions/:name', (ctx) => { ctx.body = getFunction(svc.ctx, ctx.params['name']!); });
   router.delete('/functions/:name', (ctx) => {
     deleteFunction(svc.ctx, ctx.params['name']!);
     ctx.status = 204;
+  });
+  router.post('/functions/:name/versions', (ctx) => {
+    ctx.status = 201;
+    ctx.body = publishVersion(svc.ctx, ctx.params['name']!);
+  });
+  router.get('/functions/:name/versions', (ctx) => { ctx.body = listVersions(svc.ctx, ctx.params['name']!); });
+  router.get('/functions/:name/aliases', (ctx) => { ctx.body = listAliases(svc.ctx, ctx.params['name']!); });
+  router.put('/functions/:name/aliases/:alias', async (ctx) => {
+    ctx.body = putAlias(svc.ctx, ctx.params['name']!, ctx.params['alias']!, jsonBody(await bodyOf(ctx)));
+  });
+  router.delete('/functions/:name/aliases/:alias', (ctx) => {
+    deleteAlias(svc.ctx, ctx.params['name']!, ctx.params['alias']!);
+    ctx.status = 204;
+  });
+
+  // Callbacks (.waitForTaskToken and activity tokens): the AWS SendTask* operations, REST-shaped.
+  router.post('/tasks/:token/success', async (ctx) => {
+    const b = await bodyOf(ctx);
+    ctx.body = await aws('SendTaskSuccess', { taskToken: ctx.params['token']!, output: b.text.trim() === '' ? '{}' : b.text });
+  });
+  router.post('/tasks/:token/failure', async (ctx) => {
+    const body = (jsonBody(await bodyOf(ctx)) ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body)) throw new ServiceError('SerializationException', 'Body must be a JSON object { error?, cause? }');
+    ctx.body = await aws('SendTaskFailure', { taskToken: ctx.params['token']!, error: body['error'], cause: body['cause'] });
+  });
+  router.post('/tasks/:token/heartbeat', async (ctx) => {
+    ctx.body = await aws('SendTaskHeartbeat', { taskToken: ctx.params['token']! });
   });
   return router;
 }

@@ -6,12 +6,16 @@
 import http from 'node:http';
 import type { RieResponse } from './rie-outcome.js';
 
-export type RieResult = { kind: 'response'; res: RieResponse } | { kind: 'network'; message: string };
+export type RieResult =
+  | { kind: 'response'; res: RieResponse }
+  /** No answer: a socket error (`code`), an aborted call, or (`watchdog`) an endpoint that outlived its deadline. */
+  | { kind: 'network'; message: string; watchdog?: boolean };
 
 interface Queued {
   body: string;
   signal: AbortSignal;
   onStarted: () => void;
+  watchdogMs: number | undefined;
   resolve: (r: RieResult) => void;
 }
 
@@ -20,12 +24,15 @@ export class RieClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly queues = new Map<string, { busy: boolean; items: Queued[] }>();
 
-  /** POSTs `body` to `url` when the endpoint is free; `onStarted` fires as the request is sent. */
-  invoke(url: string, body: string, signal: AbortSignal, onStarted: () => void = () => {}): Promise<RieResult> {
+  /**
+   * POSTs `body` to `url` when the endpoint is free; `onStarted` fires as the request is sent. `watchdogMs` bounds
+   * the call: a hung container (RIE never answering) must not hold the task forever.
+   */
+  invoke(url: string, body: string, signal: AbortSignal, onStarted: () => void = () => {}, watchdogMs?: number): Promise<RieResult> {
     return new Promise((resolve) => {
       let q = this.queues.get(url);
       if (!q) this.queues.set(url, (q = { busy: false, items: [] }));
-      q.items.push({ body, signal, onStarted, resolve });
+      q.items.push({ body, signal, onStarted, watchdogMs, resolve });
       this.pump(url);
     });
   }
@@ -62,10 +69,12 @@ export class RieClient {
         return;
       }
       const payload = Buffer.from(item.body, 'utf8');
+      const watchdog = item.watchdogMs !== undefined ? AbortSignal.timeout(item.watchdogMs) : undefined;
+      const signal = watchdog ? AbortSignal.any([item.signal, watchdog]) : item.signal;
       const req = http.request(target, {
         method: 'POST',
         agent: this.agent,
-        signal: item.signal,
+        signal,
         headers: { 'content-type': 'application/json', 'content-length': payload.length },
       }, (res) => {
         const chunks: Buffer[] = [];
@@ -86,7 +95,10 @@ export class RieClient {
           });
         });
       });
-      req.on('error', (e: NodeJS.ErrnoException) => resolve({ kind: 'network', message: e.code ?? e.message }));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        if (watchdog?.aborted && !item.signal.aborted) resolve({ kind: 'network', message: 'watchdog timeout', watchdog: true });
+        else resolve({ kind: 'network', message: item.signal.aborted ? 'aborted' : e.code ?? e.message });
+      });
       item.onStarted();
       req.end(payload);
     });

@@ -1,6 +1,7 @@
 /** The TaskDispatcher port: how the runner carries out a committed DispatchTask command. */
 import type { Command } from '../engine/contract.js';
 import type { Json } from '../util/json.js';
+import type { EndpointPool } from './endpoint-pool.js';
 
 export type DispatchTaskCommand = Extract<Command, { kind: 'DispatchTask' }>;
 
@@ -8,8 +9,13 @@ export type DispatchTaskCommand = Extract<Command, { kind: 'DispatchTask' }>;
 export type TaskOutcome = { ok: true; output: Json } | { ok: false; error: string; cause?: string };
 
 export interface DispatchHooks {
-  /** Called once when the call actually begins (AWS then records TaskStarted / LambdaFunctionStarted). */
-  onStarted?: () => void;
+  /**
+   * Called once when the call actually begins (AWS then records TaskStarted / LambdaFunctionStarted). An activity
+   * task passes the polling worker's name (AWS records it in ActivityStarted.workerName).
+   */
+  onStarted?: (info?: { workerName?: string }) => void;
+  /** The execution the task belongs to (activity tasks key their durable rows by it). */
+  executionArn?: string;
 }
 
 export interface TaskDispatcher {
@@ -17,5 +23,16 @@ export interface TaskDispatcher {
   dispatch(cmd: DispatchTaskCommand, signal: AbortSignal, hooks?: DispatchHooks): Promise<TaskOutcome>;
 }
 
-/** Looks up the RIE invocation URL registered for a Lambda function name. */
-export type FunctionLookup = (name: string) => string | undefined;
+/** A resolved function: the environments that serve it and the version reported as `ExecutedVersion`. */
+export interface FunctionTarget {
+  version: string;
+  pool: EndpointPool;
+  /** The function's own timeout (seconds): the watchdog allows this plus a margin before giving up on an endpoint. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * Resolves a function name (and qualifier: a version number or an alias) to the endpoints that serve it. A bare
+ * URL string is a one-endpoint function (the v1 registry); undefined means the function does not exist.
+ */
+export type FunctionLookup = (name: string, qualifier?: string) => Promise<string | FunctionTarget | undefined> | string | FunctionTarget | undefined;

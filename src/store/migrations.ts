@@ -105,4 +105,159 @@ export const MIGRATIONS: readonly string[] = [
     updated_ms INTEGER NOT NULL
   );
   `,
+  // 2: function registry v2 (endpoint pools or a code folder, config, revisions), published function versions and
+  // aliases; activities and their tasks (a parked task survives a restart and is re-offered to workers).
+  `
+  ALTER TABLE functions ADD COLUMN config TEXT;
+  ALTER TABLE functions ADD COLUMN code_hash TEXT;
+  ALTER TABLE functions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+  CREATE TABLE function_versions (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    config TEXT NOT NULL,
+    code_hash TEXT,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (name, version)
+  ) WITHOUT ROWID;
+  CREATE TABLE function_aliases (
+    name TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (name, alias)
+  ) WITHOUT ROWID;
+  CREATE TABLE activities (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_ms INTEGER NOT NULL
+  );
+  CREATE TABLE activity_tasks (
+    token TEXT PRIMARY KEY,
+    activity_arn TEXT NOT NULL,
+    execution_arn TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    input TEXT NOT NULL,
+    status TEXT NOT NULL,
+    worker_name TEXT,
+    outcome TEXT,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX activity_tasks_by_task ON activity_tasks (execution_arn, task_id);
+  CREATE INDEX activity_tasks_queue ON activity_tasks (activity_arn, status, created_ms);
+  `,
+  // 3: durable queues (issue 8): queues with their dead-letter queue, messages (a lease marks the ones in flight),
+  // deduplication ids (5-minute window), event-source mappings queue -> state machine, and leases (one per
+  // execution started for a batch; the execution name derives from the lease id).
+  `
+  CREATE TABLE queues (
+    name TEXT PRIMARY KEY,
+    dlq TEXT,
+    dlq_of TEXT,
+    max_receive_count INTEGER,
+    visibility_timeout_s INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE TABLE queue_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    queue TEXT NOT NULL,
+    body TEXT NOT NULL,
+    dedup_id TEXT,
+    sent_ms INTEGER NOT NULL,
+    visible_ms INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    first_receive_ms INTEGER,
+    lease_id INTEGER,
+    source_queue TEXT,
+    last_error TEXT,
+    last_cause TEXT
+  );
+  CREATE INDEX queue_messages_ready ON queue_messages (queue, lease_id, seq);
+  CREATE INDEX queue_messages_by_lease ON queue_messages (lease_id);
+  CREATE TABLE queue_dedup (
+    queue TEXT NOT NULL,
+    dedup_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sent_ms INTEGER NOT NULL,
+    PRIMARY KEY (queue, dedup_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE queue_mappings (
+    uuid TEXT PRIMARY KEY,
+    queue TEXT NOT NULL,
+    sm_arn TEXT NOT NULL,
+    batch_size INTEGER NOT NULL,
+    batching_window_s INTEGER NOT NULL,
+    maximum_concurrency INTEGER NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_ms INTEGER NOT NULL
+  );
+  CREATE TABLE queue_leases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    mapping_uuid TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    sm_arn TEXT NOT NULL,
+    execution_name TEXT NOT NULL,
+    input TEXT NOT NULL,
+    execution_arn TEXT,
+    expires_ms INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+  );
+  `,
+  // 4: schedules (cron/rate, decided-through cursor and the fire whose start is unconfirmed), HTTP triggers with
+  // their stored Express responses per Idempotency-Key, event rules and the durable event bus (issue 8).
+  `
+  CREATE TABLE schedules (
+    name TEXT PRIMARY KEY,
+    expression TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    target_arn TEXT NOT NULL,
+    input TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    overlap_policy TEXT NOT NULL,
+    missed_policy TEXT NOT NULL,
+    description TEXT,
+    anchor_ms INTEGER NOT NULL,
+    cursor_ms INTEGER NOT NULL,
+    last_fired_ms INTEGER,
+    last_execution_arn TEXT,
+    pending_fire_ms INTEGER,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE TABLE http_triggers (
+    name TEXT PRIMARY KEY,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sm_arn TEXT NOT NULL,
+    response_mapping TEXT,
+    created_ms INTEGER NOT NULL
+  );
+  CREATE TABLE http_trigger_responses (
+    trigger_name TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (trigger_name, idempotency_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE event_rules (
+    name TEXT PRIMARY KEY,
+    pattern TEXT NOT NULL,
+    state TEXT NOT NULL,
+    description TEXT,
+    targets TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE TABLE bus_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    event TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    delivered_ms INTEGER,
+    error TEXT
+  );
+  CREATE INDEX bus_events_pending ON bus_events (delivered_ms, seq);
+  `,
 ];

@@ -122,3 +122,39 @@ describe('lambda dispatcher', () => {
     expect(started).toBe(1);
   });
 });
+
+describe('lambda dispatcher with function targets', () => {
+  it('reports the executed version, throttles at maxConcurrency and gives up on a hung endpoint', async () => {
+    const { EndpointPool } = await import('../../src/dispatch/endpoint-pool.js');
+    const hung = http.createServer(() => undefined); // never answers
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/`;
+    const pools = {
+      echo: new EndpointPool({ endpoints: [`${base}/echo`], maxConcurrency: 1 }),
+      hung: new EndpointPool({ endpoints: [hungUrl] }),
+    };
+    const d = createLambdaDispatcher({
+      region: 'us-east-1', account: '123456789012', watchdogMarginMs: 50,
+      lookup: (name, qualifier) => name === 'echo' ? { version: qualifier ?? '$LATEST', pool: pools.echo }
+        : name === 'hung' ? { version: '$LATEST', pool: pools.hung, timeoutSeconds: 1 } : undefined,
+    });
+    try {
+      const sig = new AbortController().signal;
+      const [a, b] = await Promise.all([
+        d.dispatch(cmd('arn:aws:states:::lambda:invoke', { FunctionName: 'echo:3', Payload: { x: 1 } }), sig),
+        d.dispatch(cmd('echo', {}), sig),
+      ]);
+      expect((a as { output: { ExecutedVersion: string } }).output.ExecutedVersion).toBe('3');
+      expect(b).toMatchObject({ ok: false, error: 'Lambda.TooManyRequestsException' });
+      const t0 = Date.now();
+      const h = await d.dispatch(cmd('hung', {}), sig);
+      expect(h).toMatchObject({ ok: false, error: 'Sandbox.Timedout' });
+      expect(JSON.parse((h as { cause: string }).cause).errorMessage).toMatch(/Task timed out after 1\.00 seconds$/);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    } finally {
+      d.close();
+      hung.closeAllConnections();
+      await new Promise<void>((r) => hung.close(() => r()));
+    }
+  });
+});
