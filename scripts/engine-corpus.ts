@@ -111,7 +111,8 @@ async function driveWith(c: Case, registry: Map<string, string>): Promise<Omit<R
       answers.push(tracked);
     }
   };
-  await feed({ kind: 'Start', now, input, meta, seed: 42 });
+  const inputText = c.execution?.inputText ?? undefined;
+  await feed({ kind: 'Start', now, input, meta, seed: 42, ...(inputText != null ? { inputText } : {}) });
   for (let guard = 0; guard < 100_000 && state!.status === 'RUNNING'; guard++) {
     if (stopBefore && events.length >= stopBefore.length) { await feed({ kind: 'Stop', now }); break; }
     const next = inbox.shift();

@@ -4,7 +4,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.js';
+import { scanFunctionsDir, startFunctionPool, validateHostOptions } from './functions/index.js';
 import type { Clock } from './runtime/clock.js';
+import { registerFunctionFolders } from './service/functions.js';
 import { createService, type Service } from './service/service.js';
 import { createEventBus } from './stream/event-bus.js';
 import { attachWebSocketServer, type WebSocketDeps } from './stream/ws-server.js';
@@ -29,6 +31,10 @@ export interface ServerOptions {
   smtpHost?: string;
   /** Queue consumer tuning, or false to leave the consumers off (routes and store only). */
   queues?: Omit<QueueOptions, 'log'> | false;
+  /** Registers every function folder found here (built-in host), as `asl serve --functions DIR`. */
+  functions?: string;
+  /** GetActivityTask long-poll limit in seconds (default 55, under the AWS CLI's 60 s read timeout). */
+  activityPollSeconds?: number;
   /** Replaces the system clock (tests drive schedules and timers with a fake one). */
   clock?: Clock;
 }
@@ -48,15 +54,32 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const log = opts.log ? { log: opts.log } : {};
   // Committed history events flow to WebSocket subscribers (ws://HOST:PORT/api/ws) through this bus.
   const bus = createEventBus((e) => opts.log?.(`stream: ${String(e)}`));
+  const region = opts.region ?? 'us-east-1';
+  const account = opts.account ?? '123456789012';
   const service = createService({
     db: opts.db ?? process.env['ASL_DB'] ?? './data/asl.db',
-    region: opts.region ?? 'us-east-1',
-    account: opts.account ?? '123456789012',
+    region,
+    account,
     durability: opts.durability ?? 'normal',
     ...log,
+    // Path-based functions run in the built-in RIE-compatible host (src/functions), one process per slot.
+    functionRuntime: {
+      start: (spec) => startFunctionPool({ ...spec, region, account, ...log }),
+      validate: (spec) => validateHostOptions(spec),
+    },
+    ...(opts.activityPollSeconds !== undefined ? { activityPollSeconds: opts.activityPollSeconds } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     onEvents: bus.publish,
   });
+  if (opts.functions !== undefined) {
+    try {
+      const registered = await registerFunctionFolders(service.ctx, await scanFunctionsDir(opts.functions));
+      opts.log?.(`functions: ${registered.map((f) => f.name).join(', ') || 'none'} from ${opts.functions}`);
+    } catch (e) {
+      await service.close();
+      throw e;
+    }
+  }
   // Ingress besides the API: schedules, HTTP triggers, event rules (fed execution status changes), queues.
   const triggers = startTriggers(service, log);
   bus.subscribe(triggers.onEvents);

@@ -52,19 +52,31 @@ function parseSteps(path: string): Compiled {
       steps.push(name);
       i = j;
     } else if (c === '[') {
-      const q = path[i + 1];
+      let k = i + 1;
+      while (path[k] === ' ') k++;
+      const q = path[k];
       if (q === "'" || q === '"') {
-        let j = i + 2;
-        let name = '';
-        while (j < path.length && path[j] !== q) {
-          if (path[j] === '\\' && j + 1 < path.length) j++;
-          name += path[j];
+        // Jayway 2.4 (what AWS runs; AWS-recorded: `$['Test\""Name"']` selects the key `Test\""Name"`): a
+        // backslash keeps the next character from closing the name but is NOT removed; the other quote kind
+        // is an ordinary character. Nothing is unescaped.
+        let j = k + 1;
+        let escaped = false;
+        while (j < path.length) {
+          const ch = path[j];
+          if (escaped) escaped = false;
+          else if (ch === '\\') escaped = true;
+          else if (ch === q) break;
           j++;
         }
         if (j >= path.length) return { kind: 'invalid' };
-        if (path[j + 1] !== ']') return path.indexOf(']', j) > 0 ? { kind: 'query' } : { kind: 'invalid' };
+        const name = path.slice(k + 1, j);
+        let m = j + 1;
+        while (path[m] === ' ') m++;
+        // `['a','b']` is a union (a query); anything else after the name is not a path (Jayway: "Property must
+        // be separated by comma or Property must be terminated close square bracket").
+        if (path[m] !== ']') return path[m] === ',' ? { kind: 'query' } : { kind: 'invalid' };
         steps.push(name);
-        i = j + 2;
+        i = m + 1;
       } else {
         const close = path.indexOf(']', i);
         if (close < 0) return { kind: 'invalid' };

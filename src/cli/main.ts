@@ -7,6 +7,7 @@ commands:
   serve      [--host 127.0.0.1] [--port 8080] [--db ./data/asl.db] [--region us-east-1]
              [--account 123456789012] [--durability normal|full]
              [--samples DIR | --no-samples] [--samples-data DIR] [--smtp-port N [--smtp-host 127.0.0.1]]
+             [--functions DIR]
              Start the service: AWS Step Functions JSON API on POST /, REST API under /api,
              WebSocket stream on /api/ws; loads the bundled samples (functions + state machines).
   validate   FILE... [--json] [--type STANDARD|EXPRESS]

@@ -5,7 +5,7 @@ import { startServer } from '../main.js';
 import { loadSamples } from './samples.js';
 import { intOption, parseArgs, rejectUnknown, stringOption, UsageError } from './args.js';
 
-const KNOWN = ['host', 'port', 'db', 'region', 'account', 'durability', 'samples', 'samples-data', 'no-samples', 'smtp-port', 'smtp-host'];
+const KNOWN = ['host', 'port', 'db', 'region', 'account', 'durability', 'samples', 'samples-data', 'no-samples', 'smtp-port', 'smtp-host', 'functions'];
 /** The samples shipped with the package (`samples/` next to `src/` and `dist/`). */
 const PACKAGE_SAMPLES = fileURLToPath(new URL('../../samples/', import.meta.url));
 
@@ -31,6 +31,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
     log: (line) => out(line),
     ...(args.options.has('smtp-port') ? { smtpPort: intOption(args, 'smtp-port', 2525, 0, 65535) } : {}),
     smtpHost: stringOption(args, 'smtp-host', '127.0.0.1'),
+    ...(args.options.has('functions') ? { functions: stringOption(args, 'functions', '') } : {}),
   });
   // Samples: functions in the built-in host + their state machines; data next to the database unless overridden.
   const samples = args.options.has('no-samples') ? undefined : await loadSamples(server.service, stringOption(args, 'samples', PACKAGE_SAMPLES), {

@@ -11,7 +11,7 @@
  */
 import type { Json } from '../util/json.js';
 import { States } from '../asl/errors.js';
-import { emptyResults, setResult, type Aggregate, type Frame } from './internal.js';
+import { emptyResults, isOk, markOk, setResult, type Aggregate, type Frame } from './internal.js';
 import type { StepContext } from './step-context.js';
 import type { Machine } from './program.js';
 import { effectiveInput, stateOutput } from './dataflow.js';
@@ -46,19 +46,43 @@ export const parallelHandler: Handler<'Parallel'> = async (ctx, f, cs) => {
   const eff = await effectiveInput(ctx, f, cs, f.input);
   ctx.emit(f, 'ParallelStateStarted');
   const agg = newAggregate('parallel', cs.children.length, eff);
-  agg.running = cs.children.length;
   f.agg = agg;
   f.phase = 'children';
-  cs.children.forEach((m, i) => spawn(ctx, f, m, i, eff, f.prev));
+  agg.lastEventId = f.prev;
+  // A redrive re-runs only the branches that did not succeed (AWS "Redriving executions").
+  const redo = takeRedo(f, agg);
+  // Branches that get the state's input object unchanged keep its original text (Frame.inputText).
+  const extra = f.inputText !== undefined && eff === f.input ? { inputText: f.inputText } : {};
+  cs.children.forEach((m, i) => {
+    if (isOk(redo, i)) return;
+    agg.running += 1;
+    spawn(ctx, f, m, i, eff, f.prev, extra);
+  });
+  if (agg.running === 0) return collect(ctx, f, cs);
   return { kind: 'block' };
 };
 
 export const mapHandler: Handler<'Map'> = async (ctx, f, cs) => {
   const ready = await prepareMap(ctx, f, cs);
   if (ready) return ready;
+  // A redrive re-runs only the iterations that did not succeed (same input, so the same items).
+  if (f.agg!.items.length === f.redo?.items.length) takeRedo(f, f.agg!);
+  delete f.redo;
   startIterations(ctx, f, cs);
+  if (f.agg!.running === 0) return collect(ctx, f, cs);
   return { kind: 'block' };
 };
+
+/** Carry the succeeded slots (results, texts) of a redriven attempt into the new aggregate. */
+function takeRedo(f: Frame, agg: Aggregate): Aggregate | undefined {
+  const redo = f.redo;
+  delete f.redo;
+  if (!redo?.ok) return undefined;
+  agg.results = redo.results;
+  agg.ok = redo.ok;
+  if (redo.texts) agg.texts = redo.texts;
+  return redo;
+}
 
 /** A child frame finished: record its result in the parent; schedule the parent when it has all it needs. */
 export function childFinished(ctx: StepContext, child: Frame): void {
@@ -82,6 +106,8 @@ export function childFinished(ctx: StepContext, child: Frame): void {
     if (result.ok) {
       iterationEvent('MapIterationSucceeded');
       setResult(agg, slot, result.output);
+      markOk(agg, slot);
+      if (result.text !== undefined) agg.texts = { ...agg.texts, [slot]: result.text };
     } else {
       agg.failures += 1;
       iterationEvent('MapIterationFailed');
@@ -96,12 +122,11 @@ export function childFinished(ctx: StepContext, child: Frame): void {
         return;
       }
     }
-    if (agg.next < agg.items.length) {
-      startIterations(ctx, p, undefined);
-      return;
-    }
+    if (agg.next < agg.items.length) startIterations(ctx, p, undefined);
   } else if (result.ok) {
     setResult(agg, slot, result.output);
+    markOk(agg, slot);
+    if (result.text !== undefined) agg.texts = { ...agg.texts, [slot]: result.text };
     agg.lastEventId = child.prev;
   } else {
     agg.closed = true;
@@ -166,6 +191,8 @@ export async function collect(ctx: StepContext, f: Frame, cs: CompiledOf<'Parall
   }
   if (agg.mapRunArn !== undefined) {
     const run = ctx.emit(f, 'MapRunSucceeded', undefined, { prev: agg.lastEventId });
+    // MapStateSucceeded follows MapRunSucceeded; MapStateExited links to MapRunStarted. Older AWS recordings
+    // (2023) link MapStateExited to MapRunSucceeded instead; the newer ones (2024, e.g. with variables) are kept.
     ctx.emit(f, 'MapStateSucceeded', undefined, { prev: run, keepPrev: true });
     f.prev = agg.lastEventId;
   } else {
@@ -173,7 +200,13 @@ export async function collect(ctx: StepContext, f: Frame, cs: CompiledOf<'Parall
     f.prev = agg.lastEventId;
   }
   const results = agg.results.flat();
+  const texts = agg.texts;
   delete f.agg;
   const out = await stateOutput(ctx, f, cs, f.input, results, { resultStage: true });
+  // Results that kept their original text keep it inside the result array too (AWS-recorded, Frame.inputText).
+  if (texts !== undefined && out.output === results) {
+    const text = `[${results.map((v, i) => texts[i] ?? JSON.stringify(v)).join(',')}]`;
+    return { kind: 'next', next: nextOf(cs.def), ...out, text };
+  }
   return { kind: 'next', next: nextOf(cs.def), ...out };
 }

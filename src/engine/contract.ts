@@ -45,14 +45,27 @@ export type EngineInput =
       /** Additive (activities worker): the polling worker's name, recorded as ActivityStarted.workerName. */
       workerName?: string;
     }
-  | { kind: 'TaskSucceeded'; now: number; taskId: string; output: Json }
+  | {
+      kind: 'TaskSucceeded'; now: number; taskId: string; output: Json;
+      /**
+       * Additive (raw text): the result exactly as the task returned it, when known. AWS records a Lambda result
+       * verbatim (`0.0` stays `0.0`) and keeps that text while the state passes the result on unchanged.
+       */
+      outputText?: string;
+    }
   | { kind: 'TaskFailed'; now: number; taskId: string; error: string; cause?: string }
   /** A `.waitForTaskToken` task's request was accepted (AWS emits TaskSubmitted). */
   | { kind: 'TaskSubmitted'; now: number; taskId: string; output: Json }
   | { kind: 'TaskHeartbeat'; now: number; taskId: string }
   | { kind: 'TimerFired'; now: number; timerId: string }
   /** StopExecution. */
-  | { kind: 'Stop'; now: number; error?: string; cause?: string };
+  | { kind: 'Stop'; now: number; error?: string; cause?: string }
+  /**
+   * Additive (redrive): RedriveExecution of a FAILED / TIMED_OUT / ABORTED execution. The engine emits
+   * ExecutionRedriven{redriveCount} and re-enters the state that did not succeed, keeping the results of the
+   * Parallel branches / Map iterations that did (AWS "Redriving executions").
+   */
+  | { kind: 'Redrive'; now: number };
 
 export type EngineInputKind = EngineInput['kind'];
 

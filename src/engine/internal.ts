@@ -23,7 +23,8 @@ export type Phase =
   /** The frame has finished (see `result`). */
   | 'done';
 
-export type FrameResult = { ok: true; output: Json } | { ok: false; error: string; cause?: string };
+/** `text`: the output's original JSON text when it differs from JSON.stringify (see Frame.inputText). */
+export type FrameResult = { ok: true; output: Json; text?: string } | { ok: false; error: string; cause?: string };
 
 /** In-flight task bookkeeping of a frame in phase 'task'. */
 export interface PendingTask {
@@ -66,6 +67,10 @@ export interface Aggregate {
   lastEventId: number;
   /** The effective input of the state (after InputPath/Parameters), for ItemSelector's `$`. */
   effectiveInput: Json;
+  /** Slots whose child succeeded (chunked like `results`; 1 = succeeded): a redrive re-runs only the others. */
+  ok?: Json[][];
+  /** Original JSON text of child results by slot, where it differs from JSON.stringify (Frame.inputText). */
+  texts?: Record<string, string>;
   /** First failure, reported when the state fails. */
   failure?: { error: string; cause?: string };
   /** Distributed map: the map run ARN. */
@@ -85,6 +90,13 @@ export interface Frame {
   phase: Phase;
   /** Raw input of the current state. */
   input: Json;
+  /**
+   * The input's original JSON text, set only when it differs from JSON.stringify(input). AWS keeps the text a
+   * value arrived in while the value flows through unchanged (AWS-recorded: StartExecution input
+   * `[[1, 2, 3], [4, 5, 6]]` shows verbatim in the first StateEntered, in Parallel branches that pass it on,
+   * and inside the Parallel's result `[[[[1, 2, 3], [4, 5, 6]]]]`); a value built anew is re-serialised.
+   */
+  inputText?: string;
   /** previousEventId chain of this frame. */
   prev: number;
   /** id and time of the current state's *StateEntered event. */
@@ -112,6 +124,8 @@ export interface Frame {
   result?: FrameResult;
   /** Type of the state whose uncaught error ended this frame (for *StateAborted in a failing Parallel). */
   failedStateType?: string;
+  /** Set by a redrive: the Parallel/Map aggregate of the failed attempt, whose succeeded slots are kept. */
+  redo?: Aggregate;
 }
 
 /**
@@ -147,6 +161,8 @@ export interface Internal {
   queue: string[];
   /** Set while the execution's TimeoutSeconds timer is armed. */
   executionTimer?: string;
+  /** Set when the execution closed unsuccessfully: the top-level frame as it stood, for RedriveExecution. */
+  parked?: Frame;
 }
 
 export const ROOT = 'f0';
@@ -158,6 +174,20 @@ export function emptyResults(size: number): Json[][] {
   const chunks: Json[][] = [];
   for (let i = 0; i < size; i += RESULT_CHUNK) chunks.push(new Array<Json>(Math.min(RESULT_CHUNK, size - i)).fill(null));
   return chunks;
+}
+
+/** Mark a slot as succeeded (chunked and copy-on-write like `results`). */
+export function markOk(agg: Aggregate, slot: number): void {
+  agg.ok ??= emptyResults(agg.results.flat().length);
+  const c = Math.floor(slot / RESULT_CHUNK);
+  const chunk = [...(agg.ok[c] ?? [])];
+  chunk[slot % RESULT_CHUNK] = 1;
+  agg.ok[c] = chunk;
+}
+
+/** Did the slot's child succeed (in this attempt or a redriven earlier one)? */
+export function isOk(agg: Aggregate | undefined, slot: number): boolean {
+  return agg?.ok?.[Math.floor(slot / RESULT_CHUNK)]?.[slot % RESULT_CHUNK] === 1;
 }
 
 /** Record one result (copy-on-write of its chunk; the chunk array itself is copied with the frame). */

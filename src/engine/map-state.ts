@@ -9,7 +9,7 @@ import { isJsonObject, type JsonObject } from '../util/json.js';
 import { StatesError, States } from '../asl/errors.js';
 import { lookupScopePath } from '../asl/paths.js';
 import { applyPayloadTemplate } from '../asl/payload-template.js';
-import { emptyResults, type Aggregate, type Frame } from './internal.js';
+import { emptyResults, isOk, type Aggregate, type Frame } from './internal.js';
 import type { StepContext } from './step-context.js';
 import { stateAt, type CompiledState } from './program.js';
 import { evalField, inputPathOnly, jsonataTypeError } from './dataflow.js';
@@ -150,6 +150,7 @@ export function startIterations(ctx: StepContext, f: Frame, cs: CompiledState | 
   const distributed = agg.mapRunArn !== undefined;
   while (agg.next < agg.items.length && (agg.maxConcurrency === 0 || agg.running < agg.maxConcurrency)) {
     const index = agg.next++;
+    if (isOk(agg, index)) continue;
     const value = agg.items[index]!;
     const selected = selectItem(ctx, f, state as CompiledOf<'Map'>, index, value);
     let prev = f.prev;

@@ -7,7 +7,11 @@ import type { StepContext } from './step-context.js';
 
 export type Outcome =
   /** The state finished with this output: *StateExited, then `next` (or the frame ends when absent). */
-  | { kind: 'next'; output: Json; next?: string; assigned?: Record<string, Json> }
+  | {
+      kind: 'next'; output: Json; next?: string; assigned?: Record<string, Json>;
+      /** The output's original JSON text, when it is not JSON.stringify(output) (Frame.inputText). */
+      text?: string;
+    }
   /** The state raised an error: Retry/Catch of the state apply (Task, Parallel, Map). */
   | { kind: 'fail'; error: string; cause?: string }
   /** A Fail state: the frame fails, no Exited event, no Retry/Catch. */

@@ -69,7 +69,7 @@ async function advance(ctx: StepContext, id: string): Promise<void> {
       f.enteredPrev = f.prev;
       f.enteredAt = ctx.now;
       f.enteredId = ctx.emit(f, `${cs.def.Type}StateEntered`, {
-        name: f.state, input: JSON.stringify(f.input), inputDetails: { truncated: false },
+        name: f.state, input: f.inputText ?? JSON.stringify(f.input), inputDetails: { truncated: false },
       });
     }
     let outcome: Outcome;
@@ -100,7 +100,8 @@ export async function settle(ctx: StepContext, f: Frame, cs: CompiledState, outc
       finish(ctx, f, withCause({ ok: false, error: outcome.error ?? '' }, outcome.cause), true);
       return;
     case 'next': {
-      const text = JSON.stringify(outcome.output);
+      const raw = rawTextOf(f, outcome);
+      const text = raw ?? JSON.stringify(outcome.output);
       if (utf8Length(text) > PAYLOAD_LIMIT) {
         await settle(ctx, f, cs, {
           kind: 'fail', error: States.DataLimitExceeded,
@@ -116,9 +117,10 @@ export async function settle(ctx: StepContext, f: Frame, cs: CompiledState, outc
           : {}),
       });
       if (outcome.next === undefined) {
-        finish(ctx, f, { ok: true, output: outcome.output }, false);
+        finish(ctx, f, raw === undefined ? { ok: true, output: outcome.output } : { ok: true, output: outcome.output, text: raw }, false);
       } else {
         transition(f, outcome.next, outcome.output);
+        if (raw !== undefined) f.inputText = raw;
       }
       return;
     }
@@ -132,10 +134,23 @@ function withCause(r: { ok: false; error: string }, cause: string | undefined): 
   return cause === undefined ? r : { ...r, cause };
 }
 
+/**
+ * The original text of a state's output (Frame.inputText): given by the handler, or the input's own text when
+ * the state passed its input object through unchanged (same reference). Primitives never inherit the text:
+ * equal numbers are indistinguishable by reference, and AWS re-serialises values it computes.
+ */
+function rawTextOf(f: Frame, outcome: Extract<Outcome, { kind: 'next' }>): string | undefined {
+  if (outcome.text !== undefined) return outcome.text;
+  const out = outcome.output;
+  return f.inputText !== undefined && out === f.input && typeof out === 'object' && out !== null ? f.inputText : undefined;
+}
+
 /** Move the frame to its next state. */
 export function transition(f: Frame, next: string, input: Json): void {
   f.state = next;
   f.input = input;
+  delete f.inputText;
+  delete f.redo;
   f.phase = 'enter';
   f.attempts = [];
   f.retryCount = 0;

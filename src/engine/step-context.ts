@@ -44,7 +44,7 @@ export class StepContext {
     if (this.owned.has(id)) return f;
     const copy: Frame = { ...f, attempts: [...f.attempts] };
     if (f.task) copy.task = { ...f.task };
-    if (f.agg) copy.agg = { ...f.agg, results: [...f.agg.results] };
+    if (f.agg) copy.agg = { ...f.agg, results: [...f.agg.results], ...(f.agg.ok ? { ok: [...f.agg.ok] } : {}) };
     this.bucket(id)[id] = copy;
     this.owned.add(id);
     return copy;

@@ -25,14 +25,18 @@ function start(program: Program, input: Extract<EngineInput, { kind: 'Start' }>,
     frames: {}, queue: [],
   };
   const ctx = new StepContext(program, internal, 1, input.now, deps);
+  // AWS shows the input exactly as sent (spacing, `0.0`): the text, when the service passed it on.
+  const canonical = JSON.stringify(input.input);
+  const rawText = input.inputText !== undefined && input.inputText !== canonical ? input.inputText : undefined;
   ctx.emit(undefined, 'ExecutionStarted', {
-    input: JSON.stringify(input.input), inputDetails: { truncated: false }, roleArn: input.meta.roleArn,
+    input: rawText ?? canonical, inputDetails: { truncated: false }, roleArn: input.meta.roleArn,
     stateMachineAliasArn: input.meta.stateMachineAliasArn, stateMachineVersionArn: input.meta.stateMachineVersionArn,
   });
   const root: Frame = {
     id: ROOT, machine: program.root.path, state: program.root.startAt, phase: 'enter', input: input.input,
     prev: 0, enteredId: 0, enteredAt: input.now, enteredPrev: 0, vars: {}, attempts: [], retryCount: 0,
   };
+  if (rawText !== undefined) root.inputText = rawText;
   ctx.addFrame(root);
   ctx.enqueue(ROOT);
   if (program.timeoutSeconds !== undefined) {
@@ -43,6 +47,31 @@ function start(program: Program, input: Extract<EngineInput, { kind: 'Start' }>,
   return ctx;
 }
 
+/** Can RedriveExecution restart this execution (it ended unsuccessfully and its failed frame was kept)? */
+export function isRedrivable(state: ExecutionState): boolean {
+  return state.status !== 'RUNNING' && state.status !== 'SUCCEEDED'
+    && (state.internal as unknown as Internal | null)?.parked !== undefined;
+}
+
+/**
+ * RedriveExecution: ExecutionRedriven{redriveCount} (linked to the closing event), then the top-level frame
+ * re-enters the state it stopped in with the same input and variables, retry counters reset, and the execution
+ * timeout re-armed. `$$.Execution.RedriveCount` counts the redrives.
+ */
+function redrive(ctx: StepContext, program: Program): void {
+  const parked = ctx.st.parked!;
+  delete ctx.st.parked;
+  const redriveCount = (ctx.st.meta.redriveCount ?? 0) + 1;
+  ctx.st.meta = { ...ctx.st.meta, redriveCount };
+  const id = ctx.emit(undefined, 'ExecutionRedriven', { redriveCount }, { prev: ctx.nextEventId - 1 });
+  ctx.addFrame({ ...parked, prev: id, enteredPrev: id });
+  ctx.st.queue = [ROOT];
+  if (program.timeoutSeconds !== undefined) {
+    ctx.st.executionTimer = EXECUTION_TIMER;
+    ctx.command({ kind: 'StartTimer', timerId: EXECUTION_TIMER, fireAt: ctx.now + program.timeoutSeconds * 1000 });
+  }
+}
+
 /** Advance the execution by one input. `state` is undefined exactly for `Start`. */
 export async function step(
   program: Program, state: ExecutionState | undefined, input: EngineInput, deps: EngineDeps = {},
@@ -51,6 +80,11 @@ export async function step(
   if (input.kind === 'Start') {
     if (state) throw new Error('engine: Start on an existing execution');
     ctx = start(program, input, deps);
+  } else if (input.kind === 'Redrive') {
+    if (!state) throw new Error('engine: Redrive before Start');
+    if (!isRedrivable(state)) return { state, events: [], commands: [] };
+    ctx = StepContext.draft(program, state.internal as unknown as Internal, state.nextEventId, input, deps);
+    redrive(ctx, program);
   } else {
     if (!state) throw new Error(`engine: ${input.kind} before Start`);
     if (state.status !== 'RUNNING') return { state, events: [], commands: [] };
@@ -79,13 +113,15 @@ async function apply(ctx: StepContext, input: Exclude<EngineInput, { kind: 'Star
     case 'TimerFired':
       return timerFired(ctx, input.timerId);
     case 'TaskStarted':
-      return toTask(ctx, input.taskId, { kind: 'started' });
+      return toTask(ctx, input.taskId, input.workerName !== undefined ? { kind: 'started', workerName: input.workerName } : { kind: 'started' });
     case 'TaskSubmitted':
       return toTask(ctx, input.taskId, { kind: 'submitted', output: input.output });
     case 'TaskHeartbeat':
       return toTask(ctx, input.taskId, { kind: 'heartbeat' });
     case 'TaskSucceeded':
-      return toTask(ctx, input.taskId, { kind: 'succeeded', output: input.output });
+      return toTask(ctx, input.taskId, {
+        kind: 'succeeded', output: input.output, ...(input.outputText !== undefined ? { outputText: input.outputText } : {}),
+      });
     case 'TaskFailed':
       return toTask(ctx, input.taskId, {
         kind: 'failed', error: input.error, ...(input.cause !== undefined ? { cause: input.cause } : {}),

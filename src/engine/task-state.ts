@@ -66,7 +66,11 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
 
   const pending: PendingTask = { taskId, family: info.family, resourceType: info.resourceType, resource: info.resource };
   if (info.waitForTaskToken) pending.waitForToken = true;
-  const payloadText = JSON.stringify(payload);
+  // An input passed on unchanged is scheduled in its original text (AWS-recorded: input `0.0` is scheduled as
+  // `0.0`; Frame.inputText). Unchanged means: no InputPath/Parameters (JSONPath) or Arguments (JSONata).
+  const untouched = cs.ql === 'JSONata' ? d.Arguments === undefined
+    : d.Parameters === undefined && (d.InputPath === undefined || d.InputPath === '$');
+  const payloadText = f.inputText !== undefined && untouched ? f.inputText : JSON.stringify(payload);
   // AWS: "the state's input after Parameters processing is larger than the payload size quota".
   if (utf8Length(payloadText) > PAYLOAD_LIMIT) {
     throw new StatesError(States.DataLimitExceeded,
@@ -110,6 +114,14 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
   return { kind: 'block' };
 };
 
+/** No ResultSelector / ResultPath / OutputPath (JSONPath) or Output (JSONata): the state output is the result. */
+function resultUntouched(cs: CompiledOf<'Task'>): boolean {
+  const d = cs.def;
+  if (cs.ql === 'JSONata') return d.Output === undefined;
+  return d.ResultSelector === undefined && (d.ResultPath === undefined || d.ResultPath === '$')
+    && (d.OutputPath === undefined || d.OutputPath === '$');
+}
+
 function armHeartbeat(ctx: StepContext, f: Frame, t: PendingTask): void {
   if (t.heartbeatTimer) ctx.command({ kind: 'CancelTimer', timerId: t.heartbeatTimer });
   t.heartbeatTimer = ctx.frameId(f, 'hb');
@@ -128,10 +140,10 @@ const prefixOf = (t: PendingTask) => (t.family === 'lambda' ? 'LambdaFunction' :
 const taskIds = (t: PendingTask) => (t.family === 'task' ? { resourceType: t.resourceType, resource: t.resource } : {});
 
 export type TaskSignal =
-  | { kind: 'started' }
+  | { kind: 'started'; workerName?: string }
   | { kind: 'submitted'; output: Json }
   | { kind: 'heartbeat' }
-  | { kind: 'succeeded'; output: Json }
+  | { kind: 'succeeded'; output: Json; outputText?: string }
   | { kind: 'failed'; error: string; cause?: string }
   | { kind: 'timeout'; error: typeof States.Timeout | typeof States.HeartbeatTimeout };
 
@@ -141,7 +153,9 @@ export async function taskSignal(ctx: StepContext, f: Frame, cs: CompiledOf<'Tas
   const p = prefixOf(t);
   switch (s.kind) {
     case 'started':
-      ctx.emit(f, `${p}Started`, t.family === 'lambda' ? undefined : taskIds(t));
+      // ActivityStarted carries activityStartedEventDetails{workerName} when the worker named itself (AWS).
+      if (t.family === 'activity') ctx.emit(f, 'ActivityStarted', s.workerName !== undefined ? { workerName: s.workerName } : undefined);
+      else ctx.emit(f, `${p}Started`, t.family === 'lambda' ? undefined : taskIds(t));
       return { kind: 'block' };
     case 'heartbeat':
       if (t.heartbeatSeconds !== undefined) armHeartbeat(ctx, f, t);
@@ -151,10 +165,14 @@ export async function taskSignal(ctx: StepContext, f: Frame, cs: CompiledOf<'Tas
       ctx.emit(f, 'TaskSubmitted', { ...taskIds(t), output: JSON.stringify(s.output), outputDetails: { truncated: false } });
       return { kind: 'block' };
     case 'succeeded': {
-      ctx.emit(f, `${p}Succeeded`, { ...taskIds(t), output: JSON.stringify(s.output), outputDetails: { truncated: false } });
+      const canonical = JSON.stringify(s.output);
+      const raw = s.outputText !== undefined && s.outputText !== canonical ? s.outputText : undefined;
+      ctx.emit(f, `${p}Succeeded`, { ...taskIds(t), output: raw ?? canonical, outputDetails: { truncated: false } });
       release(ctx, f, t);
       const out = await stateOutput(ctx, f, cs, f.input, s.output, { resultStage: true });
-      return { kind: 'next', next: nextOf(cs.def), ...out };
+      // The result passed on untouched keeps its text (Frame.inputText).
+      const text = raw !== undefined && resultUntouched(cs) ? { text: raw } : {};
+      return { kind: 'next', next: nextOf(cs.def), ...out, ...text };
     }
     case 'failed':
       ctx.emit(f, `${p}Failed`, { ...taskIds(t), error: s.error, cause: s.cause });

@@ -1,12 +1,12 @@
 /** Closing an execution: the terminal history event, status, and cancelling everything still in flight. */
 import type { Json } from '../util/json.js';
-import type { Frame, FrameResult } from './internal.js';
+import { ROOT, type Frame, type FrameResult } from './internal.js';
 import type { StepContext } from './step-context.js';
 
 /** The root frame finished: ExecutionSucceeded / ExecutionFailed, chained to the root's last event. */
 export function endExecution(ctx: StepContext, f: Frame, result: FrameResult): void {
   if (result.ok) {
-    const output = JSON.stringify(result.output);
+    const output = result.text ?? JSON.stringify(result.output);
     ctx.emit(f, 'ExecutionSucceeded', { output, outputDetails: { truncated: false } });
     close(ctx, { status: 'SUCCEEDED', output });
   } else {
@@ -45,9 +45,25 @@ export function cancelPending(ctx: StepContext, f: Frame): void {
 
 function close(ctx: StepContext, terminal: NonNullable<StepContext['terminal']>): void {
   ctx.terminal = terminal;
+  if (terminal.status !== 'SUCCEEDED') park(ctx);
   for (const f of ctx.allFrames()) cancelPending(ctx, f);
   if (ctx.st.executionTimer) ctx.command({ kind: 'CancelTimer', timerId: ctx.st.executionTimer });
   delete ctx.st.executionTimer;
   ctx.clearFrames();
   ctx.st.queue = [];
+}
+
+/**
+ * Keep the top-level frame of an unsuccessful execution for RedriveExecution: the state it stopped in, its input
+ * and variables, and for a Parallel/Map the slots that succeeded. Child frames are not kept: a redrive re-runs
+ * the failed or aborted branches and iterations from their start (AWS "Redriving executions").
+ */
+function park(ctx: StepContext): void {
+  if (!ctx.hasFrame(ROOT)) return;
+  const { task: _t, timerId: _w, result: _r, collect: _c, reentry: _e, failedStateType: _s, agg, redo, ...rest } = ctx.frame(ROOT);
+  const parked: Frame = { ...rest, phase: 'enter', attempts: [], retryCount: 0 };
+  const kept = agg ?? redo;
+  if (kept?.ok) parked.redo = { ...kept, running: 0, closed: false, failures: 0, next: 0 };
+  if (parked.redo) delete parked.redo.failure;
+  ctx.st.parked = parked;
 }

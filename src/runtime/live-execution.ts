@@ -80,6 +80,10 @@ export function accumulate(work: TickWork, input: EngineInput, result: StepResul
       case 'CancelTimer': w.timers.push({ timerId: c.timerId, fireAt: null }); break;
     }
   }
+  const redriven = result.events.find((e) => e.type === 'ExecutionRedriven')?.executionRedrivenEventDetails;
+  if (input.kind === 'Redrive' && redriven && typeof redriven === 'object' && !Array.isArray(redriven)) {
+    w.redrive = { count: Number(redriven.redriveCount ?? 0), ms: input.now };
+  }
   work.commands.push(...result.commands);
   const s = result.state;
   work.state = s;

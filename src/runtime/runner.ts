@@ -71,6 +71,16 @@ export class Runner {
     }
   }
 
+  /** RedriveExecution: reloads a finished execution and feeds it Redrive; true once it is committed RUNNING again. */
+  redrive(row: ExecutionRow, program: unknown, input: Extract<EngineInput, { kind: 'Redrive' }>): Promise<boolean> {
+    if (this.live.has(row.arn) || !row.state) return Promise.resolve(false);
+    const live = this.track(row.arn, row.id, true, program, JSON.parse(row.state) as ExecutionState);
+    return new Promise((resolve) => {
+      live.commitWaiters.push(() => resolve(live.state?.status === 'RUNNING'));
+      this.enqueue(live, input);
+    });
+  }
+
   /** The in-memory execution, while it runs. */
   get = (arn: string): LiveExecution | undefined => this.live.get(arn);
 
@@ -159,7 +169,7 @@ export class Runner {
     let work: TickWork | undefined;
     for (const input of inputs) {
       const state = work?.state ?? live.state;
-      if (state && state.status !== 'RUNNING') break;
+      if (state && state.status !== 'RUNNING' && input.kind !== 'Redrive') break;
       if ('taskId' in input && live.closedTasks.has(input.taskId)) continue;
       if (input.kind === 'TaskStarted' && live.startedTasks.has(input.taskId)) continue;
       let result;
@@ -170,14 +180,16 @@ export class Runner {
         if (!state) continue;
         result = engineFailure(state, input, e);
       }
+      // A refused redrive (nothing to restart) changes nothing: no journal entry, no write.
+      if (input.kind === 'Redrive' && result.events.length === 0) continue;
       work ??= newWork(live, result.state);
       accumulate(work, input, result);
       if (input.kind === 'TaskStarted') live.startedTasks.add(input.taskId);
       if (input.kind === 'TaskSucceeded' || input.kind === 'TaskFailed') live.closedTasks.add(input.taskId);
     }
     if (!work) {
-      // A Start the engine refused leaves nothing to keep: forget the execution (its start is not acknowledged).
-      if (!live.state) this.live.delete(live.arn);
+      // A refused Start (not acknowledged) or refused redrive leaves nothing to keep: forget the execution.
+      if (!live.state || live.state.status !== 'RUNNING') this.live.delete(live.arn);
       for (const w of live.commitWaiters.splice(0)) w();
     }
     return work;

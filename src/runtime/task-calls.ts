@@ -24,12 +24,14 @@ export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTask
   // The token is valid from the moment the call goes out: the function may hand it on before it returns.
   if (cmd.taskToken) d.tokens.set(cmd.taskToken, { arn: live.arn, taskId: cmd.taskId });
   let started = live.startedTasks.has(cmd.taskId);
-  const onStarted = (): void => {
+  // An activity worker's name (GetActivityTask workerName) is recorded in ActivityStarted (AWS).
+  const onStarted = (info?: { workerName?: string }): void => {
     if (started || ac.signal.aborted) return;
     started = true;
-    d.enqueue(live, { kind: 'TaskStarted', now: d.clock.now(), taskId: cmd.taskId });
+    const workerName = info?.workerName;
+    d.enqueue(live, { kind: 'TaskStarted', now: d.clock.now(), taskId: cmd.taskId, ...(workerName !== undefined ? { workerName } : {}) });
   };
-  void d.dispatcher.dispatch(cmd, ac.signal, { onStarted }).then((outcome) => {
+  void d.dispatcher.dispatch(cmd, ac.signal, { onStarted, executionArn: live.arn }).then((outcome) => {
     if (ac.signal.aborted || live.tasks.get(cmd.taskId) !== ac) return;
     live.tasks.delete(cmd.taskId);
     onStarted();
@@ -40,7 +42,9 @@ export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTask
     } else if (cmd.taskToken) {
       d.enqueue(live, { kind: 'TaskSubmitted', now, taskId, output: outcome.output });
     } else {
-      d.enqueue(live, { kind: 'TaskSucceeded', now, taskId, output: outcome.output });
+      // A dispatcher that knows the result's exact text passes it on (AWS records it verbatim).
+      const text = 'outputText' in outcome && typeof outcome.outputText === 'string' ? { outputText: outcome.outputText } : {};
+      d.enqueue(live, { kind: 'TaskSucceeded', now, taskId, output: outcome.output, ...text });
     }
   }, (e: unknown) => {
     // The port promises never to reject; if one does, the task fails rather than hanging forever.

@@ -4,6 +4,7 @@ import type { ExecutionRow } from '../store/index.js';
 import { isJsonObject, type Json } from '../util/json.js';
 import { parseExecutionArn } from './arns.js';
 import { machineOf, revisionOf, type ServiceContext } from './context.js';
+import { redriveVerdict } from '../runtime/redrive.js';
 import { invalidArn, notFound, ServiceError, validationError } from './errors.js';
 import { pageSize, pageToken, req } from './request.js';
 
@@ -17,11 +18,16 @@ export function executionOf(ctx: ServiceContext, arn: string): ExecutionRow {
   return row;
 }
 
-function redrive(row: ExecutionRow): Record<string, Json> {
-  if (row.status === 'RUNNING' || row.status === 'SUCCEEDED') {
-    return { redriveCount: row.redriveCount, redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: `Execution is ${row.status} and cannot be redriven` };
-  }
-  return { redriveCount: row.redriveCount, redriveStatus: 'REDRIVABLE' };
+/** redriveCount/redriveDate/redriveStatus/redriveStatusReason of DescribeExecution. */
+function redrive(ctx: ServiceContext, row: ExecutionRow): Record<string, Json> {
+  const verdict = redriveVerdict(row, ctx.clock.now(), ctx.runner.get(row.arn) !== undefined);
+  return {
+    redriveCount: row.redriveCount,
+    ...(row.redriveMs !== null ? { redriveDate: row.redriveMs } : {}),
+    ...(verdict.redrivable
+      ? { redriveStatus: 'REDRIVABLE' }
+      : { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: verdict.reason }),
+  };
 }
 
 /** DescribeExecution. */
@@ -47,7 +53,7 @@ export function describeExecution(ctx: ServiceContext, body: unknown) {
     ...(row.traceHeader !== null ? { traceHeader: row.traceHeader } : {}),
     ...(row.versionArn !== null ? { stateMachineVersionArn: row.versionArn } : {}),
     ...(row.aliasArn !== null ? { stateMachineAliasArn: row.aliasArn } : {}),
-    ...redrive(row),
+    ...redrive(ctx, row),
   };
 }
 
@@ -68,10 +74,11 @@ export function listExecutions(ctx: ServiceContext, body: unknown) {
     throw new ServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
   }
   const beforeId = Number(pageToken.decode(token) ?? Number.MAX_SAFE_INTEGER);
-  const rows = redriveFilter === 'REDRIVEN' ? [] : ctx.store.executions.list({
+  const rows = ctx.store.executions.list({
     ...(ref.kind === 'machine' ? { smArn: machine.arn } : { qualifiedArn: smArn }),
     ...(status ? { status } : {}),
     beforeId, limit: limit + 1,
+    ...(redriveFilter !== undefined ? { redriven: redriveFilter === 'REDRIVEN' } : {}),
   });
   const page = rows.slice(0, limit);
   return {
@@ -81,6 +88,7 @@ export function listExecutions(ctx: ServiceContext, body: unknown) {
       ...(e.versionArn !== null ? { stateMachineVersionArn: e.versionArn } : {}),
       ...(e.aliasArn !== null ? { stateMachineAliasArn: e.aliasArn } : {}),
       redriveCount: e.redriveCount,
+      ...(e.redriveMs !== null ? { redriveDate: e.redriveMs } : {}),
     })),
     ...(rows.length > limit ? { nextToken: pageToken.encode(String(page[page.length - 1]!.id)) } : {}),
   };

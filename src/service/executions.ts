@@ -9,6 +9,7 @@ import type { ExecutionMeta } from '../engine/contract.js';
 import type { ExecutionResult } from '../runtime/live-execution.js';
 import type { Json } from '../util/json.js';
 import { formatTimestamp } from '../util/time.js';
+import { redriveVerdict } from '../runtime/redrive.js';
 import { routeAlias } from './aliases.js';
 import { arns, parseExecutionArn } from './arns.js';
 import { machineOf, programFor, revisionOf, type ServiceContext } from './context.js';
@@ -159,17 +160,34 @@ export async function stopExecution(ctx: ServiceContext, body: unknown) {
   return { stopDate: row?.stopMs ?? ctx.clock.now() };
 }
 
-/** RedriveExecution: the engine has no redrive input, so no execution is redrivable here. */
-export function redriveExecution(ctx: ServiceContext, body: unknown) {
+/** Client tokens of recent redrives per context and execution: AWS keeps the last 10 for 15 minutes. */
+const recentTokens = new WeakMap<ServiceContext, Map<string, { token: string; atMs: number }[]>>();
+const TOKEN_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * RedriveExecution: restarts a FAILED / TIMED_OUT / ABORTED Standard execution from the state that did not
+ * succeed (same ARN, input and definition; AWS "Redriving executions"). A `clientToken` seen for the same
+ * execution in the last 15 minutes answers with that redrive's date instead of redriving again.
+ */
+export async function redriveExecution(ctx: ServiceContext, body: unknown) {
   const r = req(body);
   const arn = r.str('executionArn', { required: true, min: 1, max: 256 });
-  r.str('clientToken', { min: 1, max: 64 });
+  const clientToken = r.str('clientToken', { min: 1, max: 64 });
   r.check();
   if (parseExecutionArn(arn).express) throw invalidArn('Resource type not valid in this context: express');
   const row = ctx.store.executions.get(arn);
   if (!row) throw notFound.execution(arn);
-  const why = row.status === 'RUNNING' || row.status === 'SUCCEEDED'
-    ? `Execution is ${row.status} and cannot be redriven`
-    : 'Redrive is not supported by this service';
-  throw new ServiceError('ExecutionNotRedrivable', why);
+  const now = ctx.clock.now();
+  const byArn = recentTokens.get(ctx) ?? new Map<string, { token: string; atMs: number }[]>();
+  recentTokens.set(ctx, byArn);
+  const recent = (byArn.get(arn) ?? []).filter((t) => now - t.atMs <= TOKEN_TTL_MS);
+  const seen = clientToken !== undefined ? recent.find((t) => t.token === clientToken) : undefined;
+  if (seen) return { redriveDate: seen.atMs };
+  const verdict = redriveVerdict(row, now, ctx.runner.get(arn) !== undefined);
+  if (!verdict.redrivable) throw new ServiceError('ExecutionNotRedrivable', `Execution ${arn} cannot be redriven: ${verdict.reason}`);
+  const program = programFor(ctx, revisionOf(ctx, row.revisionId));
+  const ok = await ctx.runner.redrive(row, program, { kind: 'Redrive', now });
+  if (!ok) throw new ServiceError('ExecutionNotRedrivable', `Execution ${arn} cannot be redriven: Execution is ${ctx.store.executions.get(arn)?.status ?? row.status} and cannot be redriven`);
+  if (clientToken !== undefined) byArn.set(arn, [...recent, { token: clientToken, atMs: now }].slice(-10));
+  return { redriveDate: now };
 }

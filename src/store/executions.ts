@@ -43,6 +43,8 @@ export interface StepWrite {
   outbox: { taskId: string; command?: string; mark?: number; delete?: true }[];
   /** Timer changes in order: fireAt to (re)arm, null to delete. */
   timers: { timerId: string; fireAt: number | null }[];
+  /** Set by a RedriveExecution step: the new redrive count and when it happened. */
+  redrive?: { count: number; ms: number };
 }
 
 const COLS = `id, arn, sm_arn AS smArn, name, revision_id AS revisionId, version_arn AS versionArn,
@@ -50,17 +52,21 @@ const COLS = `id, arn, sm_arn AS smArn, name, revision_id AS revisionId, version
   trace_header AS traceHeader, seed, state, journal_len AS journalLen, redrive_count AS redriveCount,
   redrive_ms AS redriveMs`;
 
+/** ListExecutions' redriveFilter: two parameters, null (any) or 1/0 (redriven or not) twice. */
+const REDRIVEN = 'AND (? IS NULL OR (redrive_count > 0) = ?)';
+
 /** Prepared statements over the execution tables, created once per database. */
 export function executionRepo(db: Db) {
   const s = {
     get: db.prepare(`SELECT ${COLS} FROM executions WHERE arn = ?`),
     byId: db.prepare(`SELECT ${COLS} FROM executions WHERE id = ?`),
     running: db.prepare(`SELECT ${COLS} FROM executions WHERE status = 'RUNNING' ORDER BY id`),
-    listAll: db.prepare(`SELECT ${COLS} FROM executions WHERE sm_arn = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+    listAll: db.prepare(`SELECT ${COLS} FROM executions WHERE sm_arn = ? AND id < ? ${REDRIVEN} ORDER BY id DESC LIMIT ?`),
     listStatus: db.prepare(
-      `SELECT ${COLS} FROM executions WHERE sm_arn = ? AND status = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+      `SELECT ${COLS} FROM executions WHERE sm_arn = ? AND status = ? AND id < ? ${REDRIVEN} ORDER BY id DESC LIMIT ?`),
     listVersion: db.prepare(
-      `SELECT ${COLS} FROM executions WHERE (version_arn = ? OR alias_arn = ?) AND id < ? ORDER BY id DESC LIMIT ?`),
+      `SELECT ${COLS} FROM executions WHERE (version_arn = ? OR alias_arn = ?) AND id < ? ${REDRIVEN} ORDER BY id DESC LIMIT ?`),
+    setRedrive: db.prepare('UPDATE executions SET redrive_count = ?, redrive_ms = ? WHERE id = ?'),
     insert: db.prepare(`INSERT INTO executions (arn, sm_arn, name, revision_id, version_arn, alias_arn, status, input,
       start_ms, trace_header, seed) VALUES (@arn, @smArn, @name, @revisionId, @versionArn, @aliasArn, @status, @input,
       @startMs, @traceHeader, @seed)`),
@@ -87,11 +93,15 @@ export function executionRepo(db: Db) {
     get: (arn: string) => s.get.get(arn) as ExecutionRow | undefined,
     byId: (id: number) => s.byId.get(id) as ExecutionRow | undefined,
     running: () => s.running.all() as ExecutionRow[],
-    /** Executions of a state machine (or of one version / alias), newest first, with id below `beforeId`. */
-    list(q: { smArn?: string; qualifiedArn?: string; status?: string; beforeId: number; limit: number }): ExecutionRow[] {
-      if (q.qualifiedArn) return s.listVersion.all(q.qualifiedArn, q.qualifiedArn, q.beforeId, q.limit) as ExecutionRow[];
-      if (q.status) return s.listStatus.all(q.smArn, q.status, q.beforeId, q.limit) as ExecutionRow[];
-      return s.listAll.all(q.smArn, q.beforeId, q.limit) as ExecutionRow[];
+    /**
+     * Executions of a state machine (or of one version / alias), newest first, with id below `beforeId`;
+     * `redriven` keeps only executions redriven at least once (true) or never (false).
+     */
+    list(q: { smArn?: string; qualifiedArn?: string; status?: string; beforeId: number; limit: number; redriven?: boolean }): ExecutionRow[] {
+      const rd = q.redriven === undefined ? null : q.redriven ? 1 : 0;
+      if (q.qualifiedArn) return s.listVersion.all(q.qualifiedArn, q.qualifiedArn, q.beforeId, rd, rd, q.limit) as ExecutionRow[];
+      if (q.status) return s.listStatus.all(q.smArn, q.status, q.beforeId, rd, rd, q.limit) as ExecutionRow[];
+      return s.listAll.all(q.smArn, q.beforeId, rd, rd, q.limit) as ExecutionRow[];
     },
     /** Inserts a new execution and returns its id. */
     insert: (row: NewExecution) => Number(s.insert.run(row).lastInsertRowid),
@@ -114,6 +124,7 @@ export function executionRepo(db: Db) {
         executionId: w.executionId, state: w.state, status: w.status, output: w.output, error: w.error,
         cause: w.cause, stopMs: w.stopMs, appended: w.journal.length,
       });
+      if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, w.executionId);
       for (const o of w.outbox) {
         if (o.delete) s.deleteOutbox.run(w.executionId, o.taskId);
         else if (o.command !== undefined) s.addOutbox.run(w.executionId, o.taskId, o.command);
