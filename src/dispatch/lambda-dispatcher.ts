@@ -106,7 +106,7 @@ export function createLambdaDispatcher(opts: LambdaDispatcherOptions): TaskDispa
     if (result.kind === 'network') {
       return { ok: false, error: 'Lambda.SdkClientException', cause: `Unable to execute HTTP request: ${result.message}` };
     }
-    const { outcome, payload } = rieOutcome(target.style, result.res, requestId);
+    const { outcome, payload, jsonText } = rieOutcome(target.style, result.res, requestId);
     if (!outcome.ok || payload === undefined) return outcome;
     const output = target.style === 'invoke' ? invokeResult(payload, result.res.body, requestId, target.logTail === true, fn.version) : payload;
     if (tooLarge(JSON.stringify(output))) {
@@ -116,7 +116,8 @@ export function createLambdaDispatcher(opts: LambdaDispatcherOptions): TaskDispa
         cause: `The state/task '${cmd.resource}' returned a result with a size exceeding the maximum number of bytes service limit.`,
       };
     }
-    return { ok: true, output };
+    // The legacy resource passes the function's bytes through (lambda-rie.md §2.1): keep the exact text.
+    return target.style === 'invoke' || jsonText === undefined ? { ok: true, output } : { ok: true, output, outputText: jsonText };
   }
 
   return { dispatch, close: () => client.close() };

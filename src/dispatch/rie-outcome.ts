@@ -51,7 +51,7 @@ export function lambdaApiCause(message: string, status: number, code: string, re
 }
 
 /** Classifies one RIE answer (classification order of §1.13). */
-export function rieOutcome(style: LambdaStyle, res: RieResponse, requestId: string): { outcome: TaskOutcome; payload?: Json } {
+export function rieOutcome(style: LambdaStyle, res: RieResponse, requestId: string): { outcome: TaskOutcome; payload?: Json; jsonText?: string } {
   const parsed = parse(res.body);
   if (res.functionError !== undefined) return { outcome: functionError(style, res.body, parsed) };
   if (res.status === 502) return { outcome: functionError(style, res.body, parsed) };
@@ -63,7 +63,7 @@ export function rieOutcome(style: LambdaStyle, res: RieResponse, requestId: stri
   if (res.status >= 200 && res.status < 300) {
     if (looksLikeError(parsed)) return { outcome: functionError(style, res.body, parsed) };
     const payload: Json = parsed === undefined ? res.body : parsed;
-    return { outcome: { ok: true, output: payload }, payload };
+    return { outcome: { ok: true, output: payload }, payload, ...(parsed === undefined ? {} : { jsonText: res.body }) };
   }
   const message = res.body.trim() || `HTTP ${res.status}`;
   return {

@@ -6,7 +6,10 @@ import type { EndpointPool } from './endpoint-pool.js';
 export type DispatchTaskCommand = Extract<Command, { kind: 'DispatchTask' }>;
 
 /** What a task call came to: the task's result, or an ASL error `{ error, cause }`. */
-export type TaskOutcome = { ok: true; output: Json } | { ok: false; error: string; cause?: string };
+export type TaskOutcome =
+  /** `outputText`: the result exactly as the function returned it, when it was JSON (AWS records it verbatim). */
+  | { ok: true; output: Json; outputText?: string }
+  | { ok: false; error: string; cause?: string };
 
 export interface DispatchHooks {
   /**

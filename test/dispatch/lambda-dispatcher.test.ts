@@ -64,7 +64,7 @@ describe('lambda targets', () => {
 describe('lambda dispatcher', () => {
   it('returns the bare payload for the legacy resource', async () => {
     registry['echo'] = `${base}/echo`;
-    expect(await run(cmd('arn:aws:lambda:us-east-1:123456789012:function:echo', { x: [1, 2] }))).toEqual({ ok: true, output: { x: [1, 2] } });
+    expect(await run(cmd('arn:aws:lambda:us-east-1:123456789012:function:echo', { x: [1, 2] }))).toEqual({ ok: true, output: { x: [1, 2] }, outputText: '{"x":[1,2]}' });
   });
 
   it('wraps the result of lambda:invoke as the AWS SDK shows it', async () => {
@@ -117,7 +117,7 @@ describe('lambda dispatcher', () => {
     const ac = new AbortController();
     const second = dispatcher.dispatch(cmd('echo', 2), ac.signal, { onStarted: () => started++ });
     ac.abort();
-    expect(await first).toEqual({ ok: true, output: 1 });
+    expect(await first).toEqual({ ok: true, output: 1, outputText: '1' });
     expect(await second).toMatchObject({ ok: false, error: 'Lambda.SdkClientException' });
     expect(started).toBe(1);
   });
