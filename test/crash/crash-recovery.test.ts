@@ -135,43 +135,48 @@ describe('crash recovery', () => {
       // Reference runs that never see a crash: one per machine, finished before the others start.
       const reference: Record<string, { output?: string; history: unknown }> = {};
       await Promise.all(Object.keys(MACHINES).map(async (name) => {
-        const arn = (await sfnA.send(new StartExecutionCommand({ stateMachineArn: smArn[name], name: 'r00', input: '{"n":"r00"}' }))).executionArn!;
+        const arn = (await sfnA.send(new StartExecutionCommand({ stateMachineArn: smArn[name], name: 'r000', input: '{"n":"r000"}' }))).executionArn!;
         const d = await finish(sfnA, arn, Date.now() + 15_000);
         expect(d.status).toBe('SUCCEEDED');
-        reference[name] = { output: normal(d.output, 'r00') as string, history: normal(await history(sfnA, arn), 'r00') };
+        reference[name] = { output: normal(d.output, 'r000') as string, history: normal(await history(sfnA, arn), 'r000') };
       }));
 
       // Many executions in flight; keep starting more until the kill, recording only acknowledged starts.
       const acked: { arn: string; machine: string; name: string }[] = [];
       let killed = false;
+      // 200 starts in concurrent batches of 20; the kill comes once all are acknowledged (or at 3 s on a slow box),
+      // while every execution is still inside its Waits, loops and Parallel branches.
+      const TOTAL = 200;
+      const BATCH = 20;
       const starter = (async () => {
-        // At most 60 starts (CI has 2 cores), then idle until the kill.
-        for (let i = 0; !killed && i < 60; i++) {
-          const machine = Object.keys(MACHINES)[i % 3]!;
-          const name = `x${String(i).padStart(2, '0')}`;
-          try {
-            const r = await sfnA.send(new StartExecutionCommand({ stateMachineArn: smArn[machine], name, input: JSON.stringify({ n: name }) }));
-            acked.push({ arn: r.executionArn!, machine, name });
-          } catch {
-            return; // the server died mid-request: that start was never acknowledged
-          }
-          if (i % 10 === 9) await new Promise((r) => setTimeout(r, 100));
+        for (let b = 0; !killed && b < TOTAL / BATCH; b++) {
+          await Promise.all(Array.from({ length: BATCH }, async (_, j) => {
+            const i = b * BATCH + j;
+            const machine = Object.keys(MACHINES)[i % 3]!;
+            const name = `x${String(i).padStart(3, '0')}`;
+            try {
+              const r = await sfnA.send(new StartExecutionCommand({ stateMachineArn: smArn[machine], name, input: JSON.stringify({ n: name }) }));
+              acked.push({ arn: r.executionArn!, machine, name });
+            } catch {
+              // the server died mid-request: that start was never acknowledged
+            }
+          }));
         }
       })();
-      await new Promise((r) => setTimeout(r, 1200));
+      await Promise.race([starter, new Promise((r) => setTimeout(r, 3000))]);
       killed = true;
       proc.kill('SIGKILL');
       await starter;
       sfnA.destroy();
-      expect(acked.length).toBeGreaterThan(20);
+      expect(acked.length).toBeGreaterThan(100);
 
       const b = await serve(db);
       proc = b.proc;
       const sfnB = client(b.url);
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 40_000;
       // The crash must have caught work in flight, or this test proves nothing.
       const runningAtRestart = await Promise.all(acked.map((x) => sfnB.send(new DescribeExecutionCommand({ executionArn: x.arn }))));
-      expect(runningAtRestart.filter((d) => d.status === 'RUNNING').length).toBeGreaterThan(10);
+      expect(runningAtRestart.filter((d) => d.status === 'RUNNING').length).toBeGreaterThan(50);
       for (const x of acked) {
         const d = await finish(sfnB, x.arn, deadline);
         expect(d.status, x.arn).toBe('SUCCEEDED');
@@ -185,5 +190,5 @@ describe('crash recovery', () => {
       proc?.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 90_000);
 });
