@@ -23,7 +23,7 @@ export function createApp(svc: Service, log?: (line: string) => void, triggers?:
   }
   app.use(router.routes());
   app.use(router.allowedMethods());
-  app.use(importRouter(svc).routes());
+  app.use(importRouter(svc, triggers?.schedules).routes());
   const queues = queueRouter(svc, log);
   app.use(queues.routes());
   app.use(queues.allowedMethods());

@@ -7,7 +7,7 @@
 import Router from '@koa/router';
 import type { Service } from '../service/service.js';
 import { convertFiles, type ImportFile } from '../triggers/import-files.js';
-import { applyImportPlan } from '../triggers/import-apply.js';
+import { applyImportPlan, type ScheduleSink } from '../triggers/import-apply.js';
 import { BodyTooLarge, readBody } from './body.js';
 
 
@@ -41,7 +41,7 @@ function parseRequest(text: string): { files: ImportFile[]; map: Record<string, 
 }
 
 /** The import router (mounted by the app next to the REST router). */
-export function importRouter(svc: Service): Router {
+export function importRouter(svc: Service, schedules?: ScheduleSink): Router {
   const router = new Router({ prefix: '/api' });
   router.post('/import', async (ctx) => {
     let text: string;
@@ -66,6 +66,7 @@ export function importRouter(svc: Service): Router {
     const result = applyImportPlan(svc, plan, {
       dryRun: req.dryRun,
       defaultRoleArn: `arn:aws:iam::${account}:role/asl-service-import`,
+      ...(schedules ? { schedules } : {}),
     });
     const refused = result.problems.some((p) => p.severity === 'ERROR');
     ctx.status = refused ? 400 : 200;

@@ -12,6 +12,15 @@ export interface AppliedStateMachine extends PlannedStateMachine {
   stateMachineArn: string;
   /** What the import did to it. */
   action: 'created' | 'updated' | 'unchanged' | 'planned';
+  /** Names of the schedules created or updated for it (SAM `Events` / EventBridge rules in the template). */
+  scheduleNames?: string[];
+}
+
+/** Where imported schedules go (the schedules use cases of `startTriggers`); absent: schedules are only reported. */
+export interface ScheduleSink {
+  list(): unknown;
+  create(body: unknown): unknown;
+  update(name: string, body: unknown): unknown;
 }
 
 export interface ImportResult {
@@ -24,7 +33,7 @@ export interface ImportResult {
 export function applyImportPlan(
   service: Service,
   plan: ImportPlan,
-  opts: { dryRun?: boolean; defaultRoleArn: string },
+  opts: { dryRun?: boolean; defaultRoleArn: string; schedules?: ScheduleSink },
 ): ImportResult {
   if (planHasErrors(plan)) return { applied: false, stateMachines: plan.stateMachines, problems: plan.problems };
   const { ctx } = service;
@@ -36,7 +45,10 @@ export function applyImportPlan(
     return { applied: false, stateMachines, problems: plan.problems };
   }
   try {
-    const stateMachines = ctx.store.transaction(() => plan.stateMachines.map((m) => applyOne(service, m, opts.defaultRoleArn)));
+    const stateMachines = ctx.store.transaction(() => plan.stateMachines.map((m) => {
+      const applied = applyOne(service, m, opts.defaultRoleArn);
+      return opts.schedules && m.schedules.length > 0 ? { ...applied, scheduleNames: applySchedules(opts.schedules, applied) } : applied;
+    }));
     return { applied: true, stateMachines, problems: plan.problems };
   } catch (e) {
     if (!(e instanceof ServiceError)) throw e;
@@ -65,4 +77,26 @@ function applyOne(service: Service, m: PlannedStateMachine, defaultRoleArn: stri
   if (current.definition === m.definition) return { ...m, stateMachineArn: existing.arn, action: 'unchanged' };
   OPERATIONS['UpdateStateMachine']!(ctx, { stateMachineArn: existing.arn, definition: m.definition, ...(m.roleArn ? { roleArn: m.roleArn } : {}) });
   return { ...m, stateMachineArn: existing.arn, action: 'updated' };
+}
+
+/** Schedule name for the i-th schedule of a machine: its own name, else `<machine>-schedule-<i>`; AWS name rules. */
+function scheduleName(machine: string, given: string | undefined, i: number): string {
+  const raw = given ?? `${machine}-schedule-${i + 1}`;
+  return raw.replace(/[^0-9a-zA-Z_.-]/g, '-').slice(0, 64);
+}
+
+/** Creates each imported schedule, or updates it when a schedule of that name exists (re-import is idempotent). */
+function applySchedules(sink: ScheduleSink, m: AppliedStateMachine): string[] {
+  const listed = sink.list() as { schedules?: { name: string }[] };
+  const existing = new Set((listed.schedules ?? []).map((x) => x.name));
+  return m.schedules.map((sch, i) => {
+    const name = scheduleName(m.name, sch.name, i);
+    const body = {
+      name, expression: sch.expression, stateMachineArn: m.stateMachineArn, enabled: sch.enabled,
+      ...(sch.input !== undefined ? { input: sch.input } : {}),
+    };
+    if (existing.has(name)) sink.update(name, body);
+    else sink.create(body);
+    return name;
+  });
 }

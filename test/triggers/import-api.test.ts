@@ -52,8 +52,16 @@ describe('POST /api/import', () => {
     expect(first.json.problems.some((p: { message: string }) => p.message.includes('TransactionTable'))).toBe(true);
     expect(d.definition).toContain('arn:aws:lambda:us-east-1:123456789012:function:');
 
+    // The template's two schedule events (Schedule, disabled; ScheduleV2 with input) became real schedules.
+    const schedules = (await (await fetch(`${server.url}/api/schedules`)).json()) as { schedules: { name: string; enabled: boolean }[] };
+    expect(schedules.schedules.map((x) => x.name).sort()).toEqual(['HourlyTradingSchedule', 'WeekdayOpen']);
+    expect(schedules.schedules.every((x) => JSON.stringify(x).includes(created[0]!.stateMachineArn))).toBe(true);
+    expect(schedules.schedules.find((x) => x.name === 'HourlyTradingSchedule')!.enabled).toBe(false);
+
     const again = await post({ files });
     expect(again.json.stateMachines.map((m: { action: string }) => m.action)).toEqual(created.map(() => 'unchanged'));
+    const after = (await (await fetch(`${server.url}/api/schedules`)).json()) as { schedules: unknown[] };
+    expect(after.schedules.length).toBe(2); // re-import updates the schedule, never duplicates it
   });
 
   it('refuses a set with one invalid definition and creates nothing from it', async () => {
