@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.js';
 import { scanFunctionsDir, startFunctionPool, validateHostOptions } from './functions/index.js';
 import type { Clock } from './runtime/clock.js';
+import { watchFunctionCode } from './service/function-watch.js';
 import { registerFunctionFolders } from './service/functions.js';
 import { createService, type Service } from './service/service.js';
 import { createEventBus } from './stream/event-bus.js';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   queues?: Omit<QueueOptions, 'log'> | false;
   /** Registers every function folder found here (built-in host), as `asl serve --functions DIR`. */
   functions?: string;
+  /** Re-reads a path-based function's folder when its files change (new revision); default true. */
+  watchFunctions?: boolean;
   /** GetActivityTask long-poll limit in seconds (default 55, under the AWS CLI's 60 s read timeout). */
   activityPollSeconds?: number;
   /** Replaces the system clock (tests drive schedules and timers with a fake one). */
@@ -80,11 +83,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       throw e;
     }
   }
+  const codeWatch = opts.watchFunctions === false ? undefined : watchFunctionCode(service.ctx, log);
   // Ingress besides the API: schedules, HTTP triggers, event rules (fed execution status changes), queues.
   const triggers = startTriggers(service, log);
   bus.subscribe(triggers.onEvents);
   const queues = opts.queues === false ? undefined : startQueues(service, { ...opts.queues, ...log });
   const stopIngress = async (): Promise<void> => {
+    codeWatch?.close();
     await queues?.close();
     await triggers.close();
   };

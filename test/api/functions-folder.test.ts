@@ -50,3 +50,31 @@ describe('functions folder', () => {
     expect(JSON.parse(result.output!)).toEqual({ legacy: { got: { n: 1 } }, invoke: { got: { n: 2 }, version: '$LATEST' } });
   });
 });
+
+describe('code changes', () => {
+  it('picks up an edited handler as a new revision; the next execution runs the new code', async () => {
+    const fnDir = join(dir, 'functions', 'versioned');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(fnDir, { recursive: true });
+    writeFileSync(join(fnDir, 'index.mjs'), 'export const handler = async () => ({ v: 1 });\n');
+    await fetch(`${server.url}/api/functions/versioned`, { method: 'PUT', body: JSON.stringify({ path: fnDir, runtime: 'nodejs', handler: 'index.handler' }) });
+    const definition = JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'versioned', End: true } } });
+    const { stateMachineArn } = (await server.service.call('CreateStateMachine', {
+      name: 'versioned-fn', definition, roleArn: 'arn:aws:iam::123456789012:role/x',
+    })) as { stateMachineArn: string };
+    const runOnce = async () => {
+      const { executionArn } = (await server.service.call('StartExecution', { stateMachineArn, input: '{}' })) as { executionArn: string };
+      return JSON.parse((await server.service.waitForExecution(executionArn)).output!) as { v: number };
+    };
+    const revision = async () =>
+      ((await (await fetch(`${server.url}/api/functions/versioned`)).json()) as { revision: number }).revision;
+
+    expect(await runOnce()).toEqual({ v: 1 });
+    const before = await revision();
+    writeFileSync(join(fnDir, 'index.mjs'), 'export const handler = async () => ({ v: 2 });\n');
+    const deadline = Date.now() + 10_000;
+    while ((await revision()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await revision()).toBe(before + 1);
+    expect(await runOnce()).toEqual({ v: 2 });
+  });
+});
