@@ -102,7 +102,7 @@ async function driveWith(c: Case, registry: Map<string, string>): Promise<Omit<R
       const p = dispatcher.dispatch(cmd, new AbortController().signal, {
         onStarted: () => { inbox.push({ kind: 'TaskStarted', now, taskId: cmd.taskId }); },
       }).then((o) => {
-        got.push(o.ok ? { kind: 'TaskSucceeded', now, taskId: cmd.taskId, output: o.output }
+        got.push(o.ok ? { kind: 'TaskSucceeded', now, taskId: cmd.taskId, output: o.output, ...(o.outputText !== undefined ? { outputText: o.outputText } : {}) }
           : { kind: 'TaskFailed', now, taskId: cmd.taskId, error: o.error, ...(o.cause !== undefined ? { cause: o.cause } : {}) });
         return got;
       });
