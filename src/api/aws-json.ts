@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
 import { ServiceError } from '../service/errors.js';
 import type { Service } from '../service/service.js';
-import { BodyTooLarge, readBody } from './body.js';
+import { readRequestBody } from './body.js';
 import { toWire } from '../util/aws-wire.js';
 
 const PREFIX = 'AWSStepFunctions.';
@@ -27,13 +27,7 @@ export function awsJsonHandler(svc: Service, log?: (line: string) => void) {
     try {
       const target = ctx.get('x-amz-target');
       const op = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : '';
-      let text: string;
-      try {
-        text = await readBody(ctx);
-      } catch (e) {
-        if (e instanceof BodyTooLarge) throw new ServiceError('ValidationException', e.message, 413);
-        throw e;
-      }
+      const text = await readRequestBody(ctx);
       if (!op || !svc.has(op)) {
         throw new ServiceError('UnknownOperationException', target ? `Unknown operation: ${target}` : 'Missing X-Amz-Target header');
       }

@@ -1,5 +1,6 @@
 /** Raw request body reading with a size limit (koa has no body parser for application/x-amz-json-1.0). */
 import type { Context } from 'koa';
+import { ServiceError } from '../service/errors.js';
 
 /** 8 MiB: a 1 MiB definition can grow several-fold through JSON escaping; AWS limits are per member. */
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -16,4 +17,14 @@ export async function readBody(ctx: Context, limit = BODY_LIMIT): Promise<string
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** readBody, with an oversized body reported as AWS does: ValidationException, HTTP 413. */
+export async function readRequestBody(ctx: Context, limit = BODY_LIMIT): Promise<string> {
+  try {
+    return await readBody(ctx, limit);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) throw new ServiceError('ValidationException', e.message, 413);
+    throw e;
+  }
 }

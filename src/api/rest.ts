@@ -9,18 +9,12 @@ import {
   deleteAlias, deleteFunction, getFunction, listAliases, listFunctions, listVersions, publishVersion, putAlias, putFunction,
 } from '../service/functions.js';
 import type { Service } from '../service/service.js';
-import { BodyTooLarge, readBody } from './body.js';
+import { readRequestBody } from './body.js';
 import { OPENAPI } from './openapi.js';
 
 /** The request body parsed as JSON, or its raw text when it is not JSON. */
 async function bodyOf(ctx: Context): Promise<{ text: string; json: unknown }> {
-  let text: string;
-  try {
-    text = await readBody(ctx);
-  } catch (e) {
-    if (e instanceof BodyTooLarge) throw new ServiceError('ValidationException', e.message, 413);
-    throw e;
-  }
+  const text = await readRequestBody(ctx);
   try {
     return { text, json: text.trim() === '' ? undefined : (JSON.parse(text) as unknown) };
   } catch {

@@ -23,17 +23,10 @@ export async function compose(db: string, wsOpts: Omit<Partial<WebSocketDeps>, '
   };
 }
 
-/** One awsJson1_0 call over HTTP (what the SDK sends): the wire rendering, timestamps in epoch seconds. */
-export async function aws<T = Record<string, unknown>>(url: string, op: string, body: object): Promise<T> {
-  const res = await fetch(`${url}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${op}` },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (res.status !== 200) throw new Error(`${op} failed: ${JSON.stringify(json)}`);
-  return json;
-}
+/** One awsJson1_0 call over HTTP (what the SDK sends); rejects with the AWS error code and message. */
+import { awsCall as aws } from '../../src/cli/aws-client.js';
+
+export { aws };
 
 export const ROLE = 'arn:aws:iam::123456789012:role/stream';
 

@@ -24,17 +24,10 @@ export async function composeQueues(db: string, opts: { port?: number; queues?: 
 
 export const ROLE = 'arn:aws:iam::123456789012:role/queues';
 
-/** One awsJson1_0 call; throws with the error body unless 200. */
-export async function aws<T = Record<string, unknown>>(url: string, op: string, body: object): Promise<T> {
-  const res = await fetch(`${url}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${op}` },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (res.status !== 200) throw new Error(`${op} failed: ${JSON.stringify(json)}`);
-  return json;
-}
+/** One awsJson1_0 call over HTTP (what the SDK sends); rejects with the AWS error code and message. */
+import { awsCall as aws } from '../../src/cli/aws-client.js';
+
+export { aws };
 
 /** A REST call: status and parsed JSON body. */
 export async function rest(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
