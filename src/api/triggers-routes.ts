@@ -120,7 +120,8 @@ export function httpTriggerMiddleware(t: TriggerApi, log?: (line: string) => voi
     } catch (e) {
       const err = e instanceof ServiceError ? e : new ServiceError('InternalFailure', 'An internal error occurred', 500);
       if (!(e instanceof ServiceError)) log?.(`http trigger: internal error: ${(e as Error).stack ?? String(e)}`);
-      ctx.status = err.status >= 500 ? 500 : 502;
+      // A client mistake (e.g. an input over the 256 KiB limit) keeps its 4xx; failed Express runs answer 502 upstream.
+      ctx.status = err.status;
       ctx.body = { error: err.code, cause: err.message };
       return;
     }
@@ -131,6 +132,13 @@ export function httpTriggerMiddleware(t: TriggerApi, log?: (line: string) => voi
     else if (body === undefined || body === null) ctx.body = body === null ? 'null' : '';
     else ctx.body = JSON.stringify(body);
     if (!(typeof body === 'string' || Buffer.isBuffer(body))) ctx.type = 'application/json';
-    for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k.toLowerCase())) ctx.set(k, v);
+    try {
+      for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k.toLowerCase())) ctx.set(k, v);
+    } catch (e) {
+      // The workflow's output mapped an invalid header name or value: its response cannot be sent as it is.
+      ctx.status = 502;
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify({ error: 'InvalidResponseHeader', cause: (e as Error).message });
+    }
   };
 }

@@ -14,6 +14,9 @@ export interface HttpTriggerRow {
   createdMs: number;
 }
 
+/** How long an Express run's response answers retries with the same Idempotency-Key (a day). */
+const RESPONSE_TTL_MS = 86_400_000;
+
 const COLS = 'name, method, path, sm_arn AS smArn, response_mapping AS responseMapping, created_ms AS createdMs';
 
 /** Prepared statements over the HTTP trigger tables. */
@@ -25,7 +28,8 @@ export function httpTriggerRepo(db: Db) {
       VALUES (@name, @method, @path, @smArn, @responseMapping, @createdMs)`),
     delete: db.prepare('DELETE FROM http_triggers WHERE name = ?'),
     deleteResponses: db.prepare('DELETE FROM http_trigger_responses WHERE trigger_name = ?'),
-    response: db.prepare('SELECT response FROM http_trigger_responses WHERE trigger_name = ? AND idempotency_key = ?'),
+    response: db.prepare('SELECT response FROM http_trigger_responses WHERE trigger_name = ? AND idempotency_key = ? AND created_ms >= ?'),
+    pruneResponses: db.prepare('DELETE FROM http_trigger_responses WHERE created_ms < ?'),
     putResponse: db.prepare(`INSERT OR IGNORE INTO http_trigger_responses (trigger_name, idempotency_key, response, created_ms)
       VALUES (?, ?, ?, ?)`),
   };
@@ -38,8 +42,13 @@ export function httpTriggerRepo(db: Db) {
       return s.delete.run(name).changes > 0;
     })(),
     /** The stored response (JSON text) of an Express run for this key. */
-    response: (name: string, key: string) => (s.response.get(name, key) as { response: string } | undefined)?.response,
-    putResponse: (name: string, key: string, response: string, nowMs: number) => void s.putResponse.run(name, key, response, nowMs),
+    response: (name: string, key: string, nowMs: number) =>
+      (s.response.get(name, key, nowMs - RESPONSE_TTL_MS) as { response: string } | undefined)?.response,
+    /** Stores a response, dropping those past the idempotency window so the table cannot grow without bound. */
+    putResponse: (name: string, key: string, response: string, nowMs: number) => {
+      s.pruneResponses.run(nowMs - RESPONSE_TTL_MS);
+      s.putResponse.run(name, key, response, nowMs);
+    },
   };
 }
 

@@ -77,9 +77,25 @@ export function validatePattern(pattern: unknown, at = ''): void {
   }
 }
 
+/**
+ * EventBridge `wildcard`: `*` matches any run of characters, `\*` a literal star. Matched greedily left to right
+ * without a regular expression — a regex like `^a.*a.*a.*b$` backtracks exponentially on hostile input, and this
+ * runs on the commit path.
+ */
 function wildcard(pattern: string, s: string): boolean {
-  const re = pattern.split(/(?<!\\)\*/).map((part) => part.replace(/\\\*/g, '*').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${re}$`, 's').test(s);
+  const parts = pattern.split(/(?<!\\)\*/).map((part) => part.replace(/\\\*/g, '*'));
+  const first = parts[0]!;
+  if (parts.length === 1) return s === first;
+  const last = parts[parts.length - 1]!;
+  if (s.length < first.length + last.length || !s.startsWith(first) || !s.endsWith(last)) return false;
+  let pos = first.length;
+  const end = s.length - last.length;
+  for (const mid of parts.slice(1, -1)) {
+    const i = s.indexOf(mid, pos);
+    if (i < 0 || i + mid.length > end) return false;
+    pos = i + mid.length;
+  }
+  return true;
 }
 
 function affix(op: 'prefix' | 'suffix', spec: unknown, s: string): boolean {

@@ -132,7 +132,7 @@ export function createHookRunner(svc: Service) {
     const key = typeof keyHeader === 'string' && keyHeader !== '' ? keyHeader : undefined;
     if (machineOf(ctx, row.smArn).machine.type !== 'EXPRESS') return standard(row, input, key ? idempotentName(key) : undefined);
     if (!key) return express(row, input, undefined);
-    const stored = httpTriggersOf(ctx).response(row.name, key);
+    const stored = httpTriggersOf(ctx).response(row.name, key, ctx.clock.now());
     if (stored !== undefined) return replay(stored);
     const id = `${row.name}\n${key}`;
     let p = inflight.get(id);

@@ -125,7 +125,7 @@ export function startQueues(service: Service, opts: QueueOptions = {}): { close(
           input: sqsEvent(ctx.scope, m.queue, id, messages, md5),
         }));
         if (!lease) break;
-        void run(lease);
+        run(lease).catch((e: Error) => opts.log?.(`queue: lease ${lease.id}: ${e.message}`));
       }
     }
   }

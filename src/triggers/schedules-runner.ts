@@ -121,10 +121,19 @@ export function startScheduler(svc: Service, log?: (line: string) => void): Sche
     else if (fire !== undefined) await startFire({ ...row, cursorMs: cursor }, fire);
   }
 
+  /** A timer fired: decide what is due, then re-arm — even when deciding failed, or the schedule would stop. */
   async function tick(name: string): Promise<void> {
-    const row = repo.get(name);
-    if (!closed && row && row.enabled) await decideDue(row, ctx.clock.now());
-    arm(name);
+    try {
+      const row = repo.get(name);
+      if (!closed && row && row.enabled) await decideDue(row, ctx.clock.now());
+    } catch (e) {
+      log?.(`schedule ${name}: ${(e as Error).message}`);
+    }
+    try {
+      arm(name);
+    } catch (e) {
+      log?.(`schedule ${name}: cannot re-arm: ${(e as Error).message}`);
+    }
   }
 
   /** Startup: a pending fire is retried first, then whatever fell due while down is decided. */

@@ -31,14 +31,15 @@ function splitEntity(raw: Buffer): Part {
   const m = /\r?\n\r?\n/.exec(text);
   const head = m ? text.slice(0, m.index) : text;
   const body = m ? raw.subarray(m.index + m[0].length) : Buffer.alloc(0);
-  const headers: Record<string, string | string[]> = {};
+  // Header names are sender-chosen: a prototype-free map keeps `constructor` or `__proto__` plain names.
+  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
     const i = line.indexOf(':');
     if (i <= 0) continue;
     const name = line.slice(0, i).trim().toLowerCase();
     // Header bytes arrive as latin1 here; re-read them as UTF-8 (RFC 6532 allows raw UTF-8 headers).
     const value = decodeWords(Buffer.from(line.slice(i + 1).trim(), 'latin1').toString('utf8'));
-    const prev = headers[name];
+    const prev = Object.hasOwn(headers, name) ? headers[name] : undefined;
     headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
   return { headers, body };
@@ -62,10 +63,27 @@ export function decodeWords(value: string): string {
   });
 }
 
+/** Splits at `;` outside double quotes in one linear pass (a lookahead regex is quadratic on hostile headers). */
+function splitOutsideQuotes(value: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === ';' && !quoted) {
+      out.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start));
+  return out;
+}
+
 /** `type/subtype; a=b; c="d"` → the lower-case type and its parameters (RFC 2231 `name*=utf-8''x` included). */
 export function parseParams(value: string | undefined): { value: string; params: Record<string, string> } {
-  const [first = '', ...rest] = (value ?? '').split(/;(?=(?:[^"]*"[^"]*")*[^"]*$)/);
-  const params: Record<string, string> = {};
+  const [first = '', ...rest] = splitOutsideQuotes(value ?? '');
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const p of rest) {
     const i = p.indexOf('=');
     if (i < 0) continue;

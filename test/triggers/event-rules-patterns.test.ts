@@ -15,6 +15,19 @@ const m = (p: Record<string, unknown>) => {
 };
 
 describe('event patterns', () => {
+  it('wildcard: stars match any run, escaped stars are literal, and hostile patterns stay linear', () => {
+    const w = (pattern: string, value: string) => matchPattern({ detail: { v: [{ wildcard: pattern }] } }, { detail: { v: value } });
+    expect(w('*', '')).toBe(true);
+    expect(w('a*b*c', 'aXbYc')).toBe(true);
+    expect(w('a*b*c', 'acb')).toBe(false);
+    expect(w('ab*ba', 'aba')).toBe(false); // prefix and suffix may not overlap
+    expect(w('*.png', 'x.png')).toBe(true);
+    expect(w('a\\*b', 'a*b')).toBe(true);
+    expect(w('a\\*b', 'aXb')).toBe(false);
+    // A backtracking regex takes minutes on this (^a.*a.*…b$ over 400 a's); the scan answers at once.
+    expect(w('a*'.repeat(12) + 'b', 'a'.repeat(400))).toBe(false);
+  });
+
   it('exact match, arrays as OR, type-strict, nested detail', () => {
     expect(m({ source: ['shop.orders'] })).toBe(true);
     expect(m({ source: ['other', 'shop.orders'] })).toBe(true);

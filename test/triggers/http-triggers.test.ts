@@ -116,6 +116,17 @@ describe('HTTP triggers', () => {
     expect(ok.status).toBe(202);
   });
 
+  it('answers a client mistake with its 4xx, and an unsendable workflow response with 502', async () => {
+    // The body fits the hook limit, but with headers and query around it the execution input exceeds 256 KiB.
+    const big = await fetch(`${c.url}/hooks/std`, { method: 'POST', body: 'x'.repeat(262_000) });
+    expect(big.status).toBeGreaterThanOrEqual(400);
+    expect(big.status).toBeLessThan(500);
+    // The workflow maps a header value with a line break: it cannot be sent.
+    const res = await fetch(`${c.url}/hooks/orders/a%0Ab`, { method: 'POST', body: JSON.stringify({ customer: 'ann' }) });
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: string }).error).toBe('InvalidResponseHeader');
+  });
+
   it('validates, lists, gets and deletes triggers', async () => {
     const bad = await c.api('POST', '/api/triggers', { name: 'x', method: 'POST', path: '/api/x', stateMachineArn: std });
     expect(bad.status).toBe(400);

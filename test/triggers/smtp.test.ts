@@ -5,7 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseMail } from '../../src/triggers/smtp-mime.js';
+import { parseMail, parseParams } from '../../src/triggers/smtp-mime.js';
 import { startSmtpListener, type PutEvent, type SmtpListener } from '../../src/triggers/smtp.js';
 
 let listener: SmtpListener | undefined;
@@ -108,5 +108,20 @@ describe('mime reader', () => {
     expect(mail.headers['received']).toEqual(['from a', 'from b']);
     expect(mail.text).toBe('Crème brûlée, a long line that is soft wrapped.');
     expect(mail.attachments).toEqual([{ filename: 'café.png', contentType: 'image/png', size: 300 }]);
+  });
+});
+
+describe('MIME parsing of hostile headers', () => {
+  it('keeps prototype-named headers as plain headers', () => {
+    const mail = parseMail(Buffer.from('Constructor: yes\r\n__proto__: polluted\r\nSubject: hi\r\n\r\nbody'));
+    expect(mail.headers['constructor']).toBe('yes');
+    expect(Object.hasOwn(mail.headers, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('splits parameters at semicolons outside quotes, linearly even with a huge header', () => {
+    const big = parseMail(Buffer.from(`Content-Type: text/plain; charset="a;b"; x=1${';'.repeat(200_000)}\r\n\r\nhello`));
+    expect(big.text).toBe('hello');
+    expect(parseParams('text/plain; charset="a;b"; x=1')).toEqual({ value: 'text/plain', params: { charset: 'a;b', x: '1' } });
   });
 });
