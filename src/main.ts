@@ -12,6 +12,7 @@ import { createService, type Service } from './service/service.js';
 import { createEventBus } from './stream/event-bus.js';
 import { attachWebSocketServer, type WebSocketDeps } from './stream/ws-server.js';
 import { startTriggers, type Triggers } from './triggers/index.js';
+import { allowedHostsFor } from './util/host-guard.js';
 import { startQueues, type QueueOptions } from './triggers/queues.js';
 import { startSmtpListener } from './triggers/smtp.js';
 import { busPutEvent } from './triggers/smtp-bus.js';
@@ -94,7 +95,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     await triggers.close();
   };
 
-  const app = createApp(service, opts.log, triggers);
+  // Bound to loopback (the default), only loopback host names are served (util/host-guard.ts).
+  const allowedHosts = allowedHostsFor(host);
+  const app = createApp(service, opts.log, triggers, allowedHosts);
   const server = app.listen(opts.port ?? 8080, host);
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0;
@@ -106,7 +109,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     await service.close();
     throw e;
   });
-  const stream = attachWebSocketServer(server, { ...opts.stream, store: service.ctx.store, bus, ...log });
+  const stream = attachWebSocketServer(server, {
+    ...opts.stream, store: service.ctx.store, bus, ...log, ...(allowedHosts ? { allowedHosts } : {}),
+  });
   const smtp = opts.smtpPort === undefined ? undefined : await startSmtpListener({
     port: opts.smtpPort,
     host: opts.smtpHost ?? '127.0.0.1',

@@ -15,6 +15,7 @@ import type { EventBus } from './event-bus.js';
 import { parseClientMessage, targetFields, targetKey, type ServerMessage, type StatusMessage, type Target } from './protocol.js';
 import { matchesMachine, statusChanges } from './status.js';
 import { ExecutionSubscription, type Outlet } from './subscription.js';
+import { refusal } from '../util/host-guard.js';
 
 export interface WebSocketDeps {
   store: Store;
@@ -30,6 +31,8 @@ export interface WebSocketDeps {
   maxQueuedEvents?: number;
   /** Events per catch-up message (default 500). */
   pageSize?: number;
+  /** Host names accepted in the upgrade's Host header (util/host-guard.ts); undefined: any. Origin is always checked. */
+  allowedHosts?: ReadonlySet<string>;
 }
 
 export const OVERFLOW_CLOSE_CODE = 4008;
@@ -64,6 +67,11 @@ export function attachWebSocketServer(server: http.Server, deps: WebSocketDeps):
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const refused = refusal({ host: req.headers.host, origin: req.headers.origin }, deps.allowedHosts);
+    if (refused) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
