@@ -9,6 +9,7 @@ import type { Service } from '../service/service.js';
 import { convertFiles, type ImportFile } from '../triggers/import-files.js';
 import { applyImportPlan, type ScheduleSink } from '../triggers/import-apply.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { restErrors } from './rest-errors.js';
 
 
 function parseRequest(text: string): { files: ImportFile[]; map: Record<string, string>; dryRun: boolean } | string {
@@ -43,6 +44,7 @@ function parseRequest(text: string): { files: ImportFile[]; map: Record<string, 
 /** The import router (mounted by the app next to the REST router). */
 export function importRouter(svc: Service, schedules?: ScheduleSink): Router {
   const router = new Router({ prefix: '/api' });
+  router.use(restErrors('import api'));
   router.post('/import', async (ctx) => {
     let text: string;
     try {

@@ -10,8 +10,8 @@ import {
 } from '../service/queues.js';
 import type { Service } from '../service/service.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { restErrors } from './rest-errors.js';
 
-const NOT_FOUND = new Set(['StateMachineDoesNotExist', 'ResourceNotFound', 'QueueDoesNotExist']);
 
 /** The JSON body (undefined when empty); 400 when it is not JSON. */
 async function json(ctx: Context): Promise<unknown> {
@@ -35,16 +35,7 @@ export function queueRouter(svc: Service, log?: (line: string) => void): Router 
   const router = new Router({ prefix: '/api/queues' });
   const c = svc.ctx;
 
-  router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      const err = e instanceof ServiceError ? e : new ServiceError('InternalFailure', 'An internal error occurred', 500);
-      if (!(e instanceof ServiceError)) log?.(`queue api: internal error: ${(e as Error).stack ?? String(e)}`);
-      ctx.status = NOT_FOUND.has(err.code) ? 404 : err.status;
-      ctx.body = { error: err.code, message: err.message };
-    }
-  });
+  router.use(restErrors('queue api', log));
 
   router.get('/', (ctx) => { ctx.body = listQueues(c); });
   router.put('/:name', async (ctx) => { ctx.body = putQueue(c, ctx.params['name']!, await json(ctx)); });

@@ -11,6 +11,7 @@ import {
 import type { Service } from '../service/service.js';
 import { readRequestBody } from './body.js';
 import { OPENAPI } from './openapi.js';
+import { restErrors } from './rest-errors.js';
 
 /** The request body parsed as JSON, or its raw text when it is not JSON. */
 async function bodyOf(ctx: Context): Promise<{ text: string; json: unknown }> {
@@ -38,7 +39,6 @@ function toRest(value: unknown): unknown {
   return out;
 }
 
-const NOT_FOUND = new Set(['StateMachineDoesNotExist', 'ExecutionDoesNotExist', 'ResourceNotFound', 'ActivityDoesNotExist', 'TaskDoesNotExist']);
 
 /** An execution id in a path: a full execution ARN, or `stateMachineName:executionName`. */
 function executionArn(svc: Service, id: string): string {
@@ -64,16 +64,10 @@ export function restRouter(svc: Service, log?: (line: string) => void): Router {
   const router = new Router({ prefix: '/api' });
   const aws = (op: string, body: unknown) => svc.call(op, body);
 
+  router.use(restErrors('rest api', log));
   router.use(async (ctx, next) => {
-    try {
-      await next();
-      if (typeof ctx.body === 'object' && ctx.body !== null && ctx.body !== OPENAPI) ctx.body = toRest(ctx.body);
-    } catch (e) {
-      const err = e instanceof ServiceError ? e : new ServiceError('InternalFailure', 'An internal error occurred', 500);
-      if (!(e instanceof ServiceError)) log?.(`rest api: internal error: ${(e as Error).stack ?? String(e)}`);
-      ctx.status = NOT_FOUND.has(err.code) ? 404 : err.status;
-      ctx.body = { error: err.code, message: err.message };
-    }
+    await next();
+    if (typeof ctx.body === 'object' && ctx.body !== null && ctx.body !== OPENAPI) ctx.body = toRest(ctx.body);
   });
 
   router.get('/health', (ctx) => { ctx.body = { status: 'ok' }; });

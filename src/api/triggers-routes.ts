@@ -7,6 +7,7 @@
 import { Router } from '@koa/router';
 import type { Context, Next } from 'koa';
 import { ServiceError } from '../service/errors.js';
+import { restErrors } from './rest-errors.js';
 
 export interface HookRequestShape {
   method: string;
@@ -70,16 +71,8 @@ async function jsonBody(ctx: Context): Promise<unknown> {
 /** The /api router for schedules, HTTP triggers, event rules and PutEvents. */
 export function triggersRouter(t: TriggerApi, log?: (line: string) => void): Router {
   const router = new Router({ prefix: '/api' });
-  router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      const err = e instanceof ServiceError ? e : new ServiceError('InternalFailure', 'An internal error occurred', 500);
-      if (!(e instanceof ServiceError)) log?.(`triggers api: internal error: ${(e as Error).stack ?? String(e)}`);
-      ctx.status = err.code === 'StateMachineDoesNotExist' ? 400 : err.status;
-      ctx.body = { error: err.code, message: err.message };
-    }
-  });
+  // A target state machine named in a request body that does not exist is a bad request here, not a 404.
+  router.use(restErrors('triggers api', log, (err) => (err.code === 'StateMachineDoesNotExist' ? 400 : err.status)));
   const crud = (base: string, c: Crud & { create(body: unknown): unknown }, update?: (name: string, body: unknown) => unknown) => {
     router.post(base, async (ctx) => {
       ctx.body = c.create(await jsonBody(ctx));
