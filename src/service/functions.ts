@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { FunctionTarget } from '../dispatch/types.js';
 import type { FunctionRow } from '../store/index.js';
 import { hashDirectory } from './code-hash.js';
@@ -124,6 +124,11 @@ export async function putFunction(ctx: ServiceContext, name: string, body: unkno
   const reg = registry(ctx);
   let hash: string | null = null;
   if (cfg.path) {
+    // A folder holding the service's own data would be copied into itself and re-hashed on every database write.
+    const inside = relative(resolve(cfg.path), reg.codeDir);
+    if (!inside.startsWith('..') && !isAbsolute(inside)) {
+      throw new ServiceError('InvalidParameterValueException', `The function folder '${cfg.path}' contains the service's data folder; point 'path' at the function's own code`);
+    }
     if (!reg.pools.canRunCode) throw new ServiceError('InvalidParameterValueException', 'Path-based functions need the built-in function host, which this service was started without');
     const problem = reg.pools.validate(FunctionPools.spec(name, cfg, '$LATEST'));
     if (problem) throw new ServiceError('InvalidParameterValueException', problem);

@@ -78,3 +78,12 @@ describe('code changes', () => {
     expect(await runOnce()).toEqual({ v: 2 });
   });
 });
+
+describe('bad folders', () => {
+  it('refuses a function folder that contains the service data folder, storing nothing', async () => {
+    const res = await fetch(`${server.url}/api/functions/whole-dir`, { method: 'PUT', body: JSON.stringify({ path: dir, runtime: 'nodejs', handler: 'index.handler' }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toContain("contains the service's data folder");
+    expect((await fetch(`${server.url}/api/functions/whole-dir`)).status).toBe(404);
+  });
+});
