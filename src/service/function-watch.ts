@@ -57,7 +57,11 @@ export function watchFunctionCode(ctx: ServiceContext, opts: FunctionWatchOption
           clearTimeout(entry.timer);
           entry.timer = setTimeout(() => reload(name), debounceMs);
         });
-        watcher.on('error', () => undefined); // a deleted folder: the next reload reports it
+        // A deleted folder ends its watcher: forget it, so the next rescan watches a re-created folder again.
+        watcher.on('error', () => {
+          watcher.close();
+          if (watched.get(name)?.watcher === watcher) watched.delete(name);
+        });
         watched.set(name, { path, watcher });
         // Changes made between the registration and this watch starting would otherwise go unseen.
         reload(name);
