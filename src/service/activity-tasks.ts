@@ -22,8 +22,6 @@ export interface ActivityQueueDeps {
   repo: ActivityRepo;
   clock: Clock;
   runner: () => Runner;
-  /** The execution a dispatched task belongs to, when the runner did not say (see service.ts). */
-  executionOf: (cmd: DispatchTaskCommand, signal: AbortSignal) => string | undefined;
   log?: (line: string) => void;
 }
 
@@ -40,7 +38,8 @@ export class ActivityQueue implements TaskDispatcher {
   constructor(private readonly d: ActivityQueueDeps) {}
 
   async dispatch(cmd: DispatchTaskCommand, signal: AbortSignal, hooks?: DispatchHooks): Promise<TaskOutcome> {
-    const executionArn = hooks?.executionArn ?? this.d.executionOf(cmd, signal);
+    // The runner names the execution of every call it makes (runtime/task-calls.ts).
+    const executionArn = hooks?.executionArn;
     if (executionArn === undefined) return { ok: false, error: 'States.Runtime', cause: `Cannot place activity task ${cmd.taskId}: its execution is unknown` };
     let row = this.d.repo.taskOf(executionArn, cmd.taskId);
     if (!row) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createLambdaDispatcher } from '../dispatch/lambda-dispatcher.js';
 import { routeDispatcher } from '../dispatch/route-dispatcher.js';
-import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
+import type { TaskDispatcher } from '../dispatch/types.js';
 import type { HistoryEvent } from '../engine/contract.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import type { EnginePort } from '../runtime/engine-port.js';
@@ -114,7 +114,6 @@ export function createService(opts: ServiceOptions): Service {
   const acts = activityRepo(store.db);
   const queue = new ActivityQueue({
     repo: acts, clock, runner: () => runner,
-    executionOf: (cmd, signal) => executionOfTask(cmd, signal),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const dispatcher = routeDispatcher({ activity: queue, lambda: opts.dispatcher ?? lambda! });
@@ -136,18 +135,6 @@ export function createService(opts: ServiceOptions): Service {
   const codeDir = opts.functionCodeDir ?? (scratch ? join(tmpdir(), `asl-function-versions-${randomUUID()}`) : join(dirname(opts.db), 'function-versions'));
   attachFunctions(context, { pools, codeDir });
   activities.attachActivities(context, { repo: acts, queue, pollSeconds: opts.activityPollSeconds ?? 55 });
-
-  /**
-   * Which running execution a dispatched task belongs to. The TaskDispatcher port does not carry the execution
-   * (DispatchHooks.executionArn is optional until the runner passes it), so find the one whose in-flight call
-   * for this task id holds exactly this abort signal — the runner registers it before dispatching.
-   */
-  function executionOfTask(cmd: DispatchTaskCommand, signal: AbortSignal): string | undefined {
-    for (const arn of acts.runningExecutionArns()) {
-      if (runner.get(arn)?.tasks.get(cmd.taskId)?.signal === signal) return arn;
-    }
-    return undefined;
-  }
 
   recoverRunning(store, runner, (row) => programFor(context, revisionOf(context, row.revisionId)), opts.log);
 

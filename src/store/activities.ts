@@ -44,7 +44,6 @@ export function activityRepo(db: Db) {
       VALUES (?, ?, ?, ?, ?, 'SCHEDULED', ?, ?)`),
     next: db.prepare(`SELECT ${TASK_COLS} FROM activity_tasks WHERE activity_arn = ? AND status = 'SCHEDULED' ORDER BY created_ms, rowid LIMIT 1`),
     claim: db.prepare(`UPDATE activity_tasks SET status = 'STARTED', worker_name = ?, updated_ms = ? WHERE token = ? AND status = 'SCHEDULED'`),
-    running: db.prepare(`SELECT arn FROM executions WHERE status = 'RUNNING' ORDER BY id DESC`),
     close: db.prepare(`UPDATE activity_tasks SET status = ?, outcome = ?, updated_ms = ? WHERE token = ? AND status IN ('SCHEDULED', 'STARTED')`),
   };
   return {
@@ -66,7 +65,6 @@ export function activityRepo(db: Db) {
         return { ...row, status: 'STARTED' as const, workerName };
       })(),
     /** ARNs of the executions the store has as RUNNING, newest first. */
-    runningExecutionArns: () => (s.running.all() as { arn: string }[]).map((r) => r.arn),
     /** Closes an open task with its outcome; false when it was already closed. */
     close: (token: string, status: Exclude<ActivityTaskStatus, 'SCHEDULED' | 'STARTED'>, outcome: string, nowMs: number) =>
       s.close.run(status, outcome, nowMs, token).changes > 0,

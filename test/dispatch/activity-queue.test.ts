@@ -20,7 +20,7 @@ function setup() {
   const sent: { arn: string; input: EngineInput }[] = [];
   const runner = { sendAndCommit: async (arn: string, input: EngineInput) => { sent.push({ arn, input }); return true; } } as unknown as Runner;
   const clock = { now: () => 1000, setTimer: () => 0, clearTimer: () => undefined } as never;
-  const queue = new ActivityQueue({ repo, clock, runner: () => runner, executionOf: () => undefined });
+  const queue = new ActivityQueue({ repo, clock, runner: () => runner });
   return { repo, queue, sent };
 }
 const cmd = (taskId = 't1'): DispatchTaskCommand => ({ kind: 'DispatchTask', taskId, stateName: 'S', resource: ACT, payload: { job: 1 } });
