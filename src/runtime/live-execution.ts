@@ -24,15 +24,23 @@ export interface LiveExecution {
   mailbox: EngineInput[];
   /** Set until the row is inserted: the new execution's record, inserted in the tick that runs its Start. */
   insert?: NewExecution;
-  timers: Map<string, unknown>;
+  // timers, startedTasks and closedTasks are created on first use: most executions (a parked one waiting on a
+  // timer, a Pass-only one) never fill some of them, and each empty Map/Set costs ~150 B of heap.
+  timers?: Map<string, unknown>;
   tasks: Map<string, AbortController>;
   /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */
-  startedTasks: Set<string>;
+  startedTasks?: Set<string>;
   /**
    * Tasks already completed: a late answer for one (the call returning after SendTaskSuccess closed a
    * `.waitForTaskToken` task) is dropped, never fed to the engine. Task ids are never reused in an execution.
    */
-  closedTasks: Set<string>;
+  closedTasks?: Set<string>;
+  /**
+   * Set while the execution is parked (found idle, nothing queued or in flight, by the runner's park sweep):
+   * `state` is dropped to save memory (~1.3 KB) and reloaded from the store's committed copy, the same JSON
+   * recovery resumes from, when the next input arrives.
+   */
+  parked?: true;
   /** Resolved after the next commit that includes this execution. */
   commitWaiters: (() => void)[];
   doneWaiters: ((r: ExecutionResult) => void)[];

@@ -15,6 +15,11 @@ import type { EnginePort } from './engine-port.js';
 import { callTask } from './task-calls.js';
 import { accumulate, engineFailure, newWork, resultOf, type ExecutionResult, type LiveExecution, type TickWork } from './live-execution.js';
 
+/** How long a lone TaskStarted may wait for other work to share its commit. */
+const LAZY_MS = 5;
+/** Interval of the park sweep, which drops the state of idle persisted executions (see LiveExecution.parked). */
+const PARK_AFTER_MS = 1000;
+
 export interface RunnerOptions {
   store: Store;
   engine: EnginePort;
@@ -37,6 +42,12 @@ export class Runner {
   private readonly ready = new Set<LiveExecution>();
   private readonly tokens = new Map<string, { arn: string; taskId: string }>();
   private scheduled = false;
+  /** An input other than TaskStarted is waiting: the next tick must come at once. */
+  private urgent = false;
+  private lazyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Executions that went idle since the last park sweep. */
+  private idle = new Set<LiveExecution>();
+  private parkTimer: ReturnType<typeof setTimeout> | undefined;
   private ticking = false;
   private closed = false;
   private nextMemoryId = -1;
@@ -65,7 +76,7 @@ export class Runner {
     for (const t of this.o.store.executions.timers(row.id)) this.arm(live, t.timerId, t.fireAt);
     for (const o of this.o.store.executions.outbox(row.id)) {
       const cmd = JSON.parse(o.command) as DispatchTaskCommand;
-      if (o.started >= 1) live.startedTasks.add(cmd.taskId);
+      if (o.started >= 1) (live.startedTasks ??= new Set()).add(cmd.taskId);
       if (o.started === 2 && cmd.taskToken) this.tokens.set(cmd.taskToken, { arn: row.arn, taskId: cmd.taskId });
       else this.dispatch(live, cmd);
     }
@@ -119,12 +130,15 @@ export class Runner {
   /** Stops ticking, disarms timers and abandons in-flight calls (the store keeps everything for recovery). */
   close(): void {
     this.closed = true;
+    if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    if (this.parkTimer) clearTimeout(this.parkTimer);
+    this.idle.clear();
     for (const live of this.live.values()) this.release(live);
     this.live.clear();
   }
 
   private track(arn: string, id: number, persist: boolean, program: unknown, state: ExecutionState | undefined): LiveExecution {
-    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], timers: new Map(), tasks: new Map(), startedTasks: new Set(), closedTasks: new Set(), commitWaiters: [], doneWaiters: [] };
+    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], tasks: new Map(), commitWaiters: [], doneWaiters: [] };
     this.live.set(arn, live);
     return live;
   }
@@ -133,7 +147,22 @@ export class Runner {
     if (this.closed) return;
     live.mailbox.push(input);
     this.ready.add(live);
-    this.schedule();
+    // TaskStarted needs no commit of its own: nothing is carried out on it. It rides along with the task's result
+    // (or any other work) in the next tick, in mailbox order, so the history is the same; if nothing else comes
+    // within LAZY_MS it is committed alone. This takes a fast Task from two commits to one.
+    if (input.kind === 'TaskStarted') this.scheduleLazy();
+    else {
+      this.urgent = true;
+      this.schedule();
+    }
+  }
+
+  private scheduleLazy(): void {
+    if (this.lazyTimer || this.scheduled || this.ticking || this.closed) return;
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = undefined;
+      if (this.ready.size > 0) this.schedule();
+    }, LAZY_MS);
   }
 
   private schedule(): void {
@@ -145,6 +174,11 @@ export class Runner {
   private async tick(): Promise<void> {
     this.scheduled = false;
     this.ticking = true;
+    this.urgent = false;
+    if (this.lazyTimer) {
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+    }
     try {
       const batch = [...this.ready];
       this.ready.clear();
@@ -159,19 +193,21 @@ export class Runner {
       for (const live of this.live.values()) for (const w of live.commitWaiters.splice(0)) w();
     } finally {
       this.ticking = false;
-      if (this.ready.size > 0) this.schedule();
+      if (this.urgent) this.schedule();
+      else if (this.ready.size > 0) this.scheduleLazy();
     }
   }
 
   /** Steps one execution through its queued inputs. */
   private async drain(live: LiveExecution): Promise<TickWork | undefined> {
+    if (live.parked) this.unpark(live);
     const inputs = live.mailbox.splice(0);
     let work: TickWork | undefined;
     for (const input of inputs) {
       const state = work?.state ?? live.state;
       if (state && state.status !== 'RUNNING' && input.kind !== 'Redrive') break;
-      if ('taskId' in input && live.closedTasks.has(input.taskId)) continue;
-      if (input.kind === 'TaskStarted' && live.startedTasks.has(input.taskId)) continue;
+      if ('taskId' in input && live.closedTasks?.has(input.taskId)) continue;
+      if (input.kind === 'TaskStarted' && live.startedTasks?.has(input.taskId)) continue;
       let result;
       try {
         result = await this.o.engine.step(live.program, state, input);
@@ -184,8 +220,8 @@ export class Runner {
       if (input.kind === 'Redrive' && result.events.length === 0) continue;
       work ??= newWork(live, result.state);
       accumulate(work, input, result);
-      if (input.kind === 'TaskStarted') live.startedTasks.add(input.taskId);
-      if (input.kind === 'TaskSucceeded' || input.kind === 'TaskFailed') live.closedTasks.add(input.taskId);
+      if (input.kind === 'TaskStarted') (live.startedTasks ??= new Set()).add(input.taskId);
+      if (input.kind === 'TaskSucceeded' || input.kind === 'TaskFailed') (live.closedTasks ??= new Set()).add(input.taskId);
     }
     if (!work) {
       // A refused Start (not acknowledged) or refused redrive leaves nothing to keep: forget the execution.
@@ -222,15 +258,45 @@ export class Runner {
         case 'DispatchTask': this.dispatch(live, c); break;
         case 'CancelTask': this.cancelTask(live, c.taskId); break;
         case 'StartTimer': this.arm(live, c.timerId, c.fireAt); break;
-        case 'CancelTimer': this.o.clock.clearTimer(live.timers.get(c.timerId)); live.timers.delete(c.timerId); break;
+        case 'CancelTimer': this.o.clock.clearTimer(live.timers?.get(c.timerId)); live.timers?.delete(c.timerId); break;
       }
     }
+    if (state.status === 'RUNNING' && live.persist) this.noteIdle(live);
     if (state.status !== 'RUNNING') {
       this.release(live);
       this.live.delete(live.arn);
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());
       for (const w of live.doneWaiters.splice(0)) w(result);
     }
+  }
+
+  /** Remembers an execution that may be parked at the next sweep (only if it is still idle then). */
+  private noteIdle(live: LiveExecution): void {
+    this.idle.add(live);
+    this.parkTimer ??= setTimeout(() => this.parkIdle(), PARK_AFTER_MS);
+    this.parkTimer.unref?.();
+  }
+
+  /** Drops the in-memory state of executions that stayed idle since the last sweep: nothing queued or in flight. */
+  private parkIdle(): void {
+    this.parkTimer = undefined;
+    const idle = this.idle;
+    this.idle = new Set();
+    for (const live of idle) {
+      const parkable = !this.closed && this.live.get(live.arn) === live && !this.ready.has(live) && live.mailbox.length === 0
+        && live.tasks.size === 0 && live.commitWaiters.length === 0 && live.insert === undefined
+        && live.state?.status === 'RUNNING' && live.id > 0;
+      if (!parkable) continue;
+      live.state = undefined;
+      live.parked = true;
+    }
+  }
+
+  /** Reloads a parked execution's state from its committed copy (the same JSON recovery resumes from). */
+  private unpark(live: LiveExecution): void {
+    const row = this.o.store.executions.byId(live.id);
+    live.state = row?.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
+    delete live.parked;
   }
 
   private cancelTask(live: LiveExecution, taskId: string): void {
@@ -240,17 +306,18 @@ export class Runner {
   }
 
   private release(live: LiveExecution): void {
-    for (const h of live.timers.values()) this.o.clock.clearTimer(h);
-    live.timers.clear();
+    if (live.timers) for (const h of live.timers.values()) this.o.clock.clearTimer(h);
+    live.timers?.clear();
     for (const ac of live.tasks.values()) ac.abort();
     live.tasks.clear();
     for (const [token, t] of this.tokens) if (t.arn === live.arn) this.tokens.delete(token);
   }
 
   private arm(live: LiveExecution, timerId: string, fireAt: number): void {
-    this.o.clock.clearTimer(live.timers.get(timerId));
-    live.timers.set(timerId, this.o.clock.setTimer(fireAt, () => {
-      live.timers.delete(timerId);
+    const timers = (live.timers ??= new Map());
+    this.o.clock.clearTimer(timers.get(timerId));
+    timers.set(timerId, this.o.clock.setTimer(fireAt, () => {
+      timers.delete(timerId);
       this.enqueue(live, { kind: 'TimerFired', now: this.o.clock.now(), timerId });
     }));
   }

@@ -19,11 +19,12 @@ export interface TaskCallDeps {
 /** Starts the call; a CancelTask (or the execution ending) aborts it through `live.tasks`. */
 export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTaskCommand): void {
   const ac = new AbortController();
-  live.tasks.get(cmd.taskId)?.abort();
-  live.tasks.set(cmd.taskId, ac);
+  const tasks = live.tasks;
+  tasks.get(cmd.taskId)?.abort();
+  tasks.set(cmd.taskId, ac);
   // The token is valid from the moment the call goes out: the function may hand it on before it returns.
   if (cmd.taskToken) d.tokens.set(cmd.taskToken, { arn: live.arn, taskId: cmd.taskId });
-  let started = live.startedTasks.has(cmd.taskId);
+  let started = live.startedTasks?.has(cmd.taskId) ?? false;
   // An activity worker's name (GetActivityTask workerName) is recorded in ActivityStarted (AWS).
   const onStarted = (info?: { workerName?: string }): void => {
     if (started || ac.signal.aborted) return;
@@ -32,8 +33,8 @@ export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTask
     d.enqueue(live, { kind: 'TaskStarted', now: d.clock.now(), taskId: cmd.taskId, ...(workerName !== undefined ? { workerName } : {}) });
   };
   void d.dispatcher.dispatch(cmd, ac.signal, { onStarted, executionArn: live.arn }).then((outcome) => {
-    if (ac.signal.aborted || live.tasks.get(cmd.taskId) !== ac) return;
-    live.tasks.delete(cmd.taskId);
+    if (ac.signal.aborted || tasks.get(cmd.taskId) !== ac) return;
+    tasks.delete(cmd.taskId);
     onStarted();
     const now = d.clock.now();
     const taskId = cmd.taskId;
@@ -49,7 +50,7 @@ export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTask
   }, (e: unknown) => {
     // The port promises never to reject; if one does, the task fails rather than hanging forever.
     if (ac.signal.aborted) return;
-    live.tasks.delete(cmd.taskId);
+    tasks.delete(cmd.taskId);
     d.enqueue(live, { kind: 'TaskFailed', now: d.clock.now(), taskId: cmd.taskId, error: 'States.TaskFailed', cause: String(e) });
   });
 }

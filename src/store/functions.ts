@@ -60,6 +60,16 @@ export function functionRepo(db: Db) {
       ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version, updated_ms = excluded.updated_ms`),
     deleteAlias: db.prepare('DELETE FROM function_aliases WHERE name = ? AND alias = ?'),
   };
+  // The dispatcher looks the function up on every Task; rows change only through put/delete below.
+  const rowCache = new Map<string, FunctionRow | undefined>();
+  const row = (name: string): FunctionRow | undefined => {
+    if (rowCache.has(name)) return rowCache.get(name);
+    const r = s.get.get(name) as FunctionRow | undefined;
+    if (r) Object.freeze(r);
+    if (rowCache.size > 4096) rowCache.clear();
+    rowCache.set(name, r);
+    return r;
+  };
   const v1 = (r: FunctionRow): FunctionEndpointRow => ({ name: r.name, endpoint: r.endpoint, updatedMs: r.updatedMs });
   return {
     get: (name: string) => {
@@ -68,13 +78,16 @@ export function functionRepo(db: Db) {
     },
     list: () => (s.list.all() as FunctionRow[]).map(v1),
     /** The full registration (configuration, code hash, revision). */
-    row: (name: string) => s.get.get(name) as FunctionRow | undefined,
+    row,
     rows: () => s.list.all() as FunctionRow[],
     /** Registers a function or replaces its configuration (the revision grows by one on every replacement). */
-    put: (name: string, endpoint: string, nowMs: number, config: string | null = null, codeHash: string | null = null) =>
-      void s.put.run(name, endpoint, config, codeHash, nowMs),
+    put: (name: string, endpoint: string, nowMs: number, config: string | null = null, codeHash: string | null = null) => {
+      rowCache.delete(name);
+      s.put.run(name, endpoint, config, codeHash, nowMs);
+    },
     /** Removes a function with its versions and aliases; true when it existed. */
     delete: (name: string) => db.transaction(() => {
+      rowCache.delete(name);
       s.deleteVersions.run(name);
       s.deleteAliases.run(name);
       return s.delete.run(name).changes > 0;

@@ -181,6 +181,40 @@ describe('runner', () => {
     expect(seen).toEqual(['1:ExecutionStarted', '2:TaskStarted', '3:TaskSucceeded', '4:ExecutionSucceeded']);
   });
 
+  it('commits TaskStarted with the task result when the result comes first, and alone within a few ms otherwise', async () => {
+    const commits: string[][] = [];
+    const { store, clock, runner, pending } = setup();
+    const spy = new Runner({ store, engine: fakeEngine, clock, dispatcher: { dispatch: (_c, _s, hooks) => {
+      hooks?.onStarted?.();
+      // Answers a couple of event-loop turns later: a tick scheduled for TaskStarted alone would have run by then.
+      return new Promise((r) => setImmediate(() => setImmediate(() => r({ ok: true, output: 1 }))));
+    } }, onEvents: (_arn, events) => commits.push(events.map((e) => e.type)) });
+    await spy.start(request('fast', ['task'], clock.now())).done;
+    expect(commits).toEqual([['ExecutionStarted'], ['TaskStarted', 'TaskSucceeded', 'ExecutionSucceeded']]);
+    // A call still running: its TaskStarted is not held back for long.
+    const h = runner.start(request('slow', ['task'], clock.now()));
+    await h.committed;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'TaskStarted']);
+    pending[0]!({ ok: true, output: 2 });
+    expect((await h.done).status).toBe('SUCCEEDED');
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'TaskStarted', 'TaskSucceeded', 'ExecutionSucceeded']);
+  });
+
+  it('drops the state of an execution idle for a second and reloads it from the store when its timer fires', async () => {
+    const { store, clock, runner } = setup();
+    const h = runner.start(request('parked', ['wait'], clock.now()));
+    await h.committed;
+    expect(h.live.state?.status).toBe('RUNNING');
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(h.live.parked).toBe(true);
+    expect(h.live.state).toBeUndefined();
+    clock.advance(1000);
+    const result = await h.done;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'TimerFired', 'ExecutionSucceeded']);
+  });
+
   it('drops a late answer for a task that is already closed', async () => {
     const { store, clock, runner, pending } = setup();
     const h = runner.start(request('late', ['task', 'wait'], clock.now()));
