@@ -101,23 +101,27 @@ export function applyResultPath(path: string | null | undefined, input: Json, re
   const steps = referencePathSteps(path);
   if (!steps) throw resultPathFailure(path, input);
   if (steps.length === 0) return result;
-  const write = (node: Json | undefined, k: number): Json => {
-    const step = steps[k]!;
-    const last = k === steps.length - 1;
-    if (typeof step === 'number') {
-      if (!Array.isArray(node)) throw resultPathFailure(path, input);
-      const idx = step < 0 ? node.length + step : step;
-      if (idx < 0 || idx >= node.length) throw resultPathFailure(path, input);
-      const copy = node.slice();
-      copy[idx] = last ? result : write(node[idx], k + 1);
-      return copy;
-    }
-    if (node === undefined) node = {};
-    if (!isJsonObject(node)) throw resultPathFailure(path, input);
-    const copy: JsonObject = { ...node };
-    const child = Object.prototype.hasOwnProperty.call(node, step) ? node[step] : undefined;
-    setOwn(copy, step, last ? result : write(child, k + 1));
+  return writeAt(steps, 0, input, result, path, input);
+}
+
+/** Writes `result` at `steps[k..]` under `node`, copying only the containers on the way (no closure per call). */
+function writeAt(
+  steps: ReadonlyArray<string | number>, k: number, node: Json | undefined, result: Json, path: string, input: Json,
+): Json {
+  const step = steps[k]!;
+  const last = k === steps.length - 1;
+  if (typeof step === 'number') {
+    if (!Array.isArray(node)) throw resultPathFailure(path, input);
+    const idx = step < 0 ? node.length + step : step;
+    if (idx < 0 || idx >= node.length) throw resultPathFailure(path, input);
+    const copy = node.slice();
+    copy[idx] = last ? result : writeAt(steps, k + 1, node[idx], result, path, input);
     return copy;
-  };
-  return write(input, 0);
+  }
+  if (node === undefined) node = {};
+  if (!isJsonObject(node)) throw resultPathFailure(path, input);
+  const copy: JsonObject = { ...node };
+  const child = Object.prototype.hasOwnProperty.call(node, step) ? node[step] : undefined;
+  setOwn(copy, step, last ? result : writeAt(steps, k + 1, child, result, path, input));
+  return copy;
 }

@@ -14,7 +14,7 @@ import { States } from '../asl/errors.js';
 import { emptyResults, isOk, markOk, setResult, type Aggregate, type Frame } from './internal.js';
 import type { StepContext } from './step-context.js';
 import type { Machine } from './program.js';
-import { effectiveInput, stateOutput } from './dataflow.js';
+import { effectiveInput, stateOutput, type StateOutput } from './dataflow.js';
 import { nextOf, type CompiledOf, type Handler, type Outcome } from './outcome.js';
 import { prepareMap, startIterations } from './map-state.js';
 import { cancelPending } from './terminate.js';
@@ -42,8 +42,13 @@ export function newAggregate(kind: Aggregate['kind'], size: number, effective: J
   };
 }
 
-export const parallelHandler: Handler<'Parallel'> = async (ctx, f, cs) => {
-  const eff = await effectiveInput(ctx, f, cs, f.input);
+export const parallelHandler: Handler<'Parallel'> = (ctx, f, cs) => {
+  // Synchronous unless JSONata Arguments are evaluated (see run.ts drain).
+  const eff = effectiveInput(ctx, f, cs, f.input);
+  return eff instanceof Promise ? eff.then((e) => startBranches(ctx, f, cs, e)) : startBranches(ctx, f, cs, eff);
+};
+
+function startBranches(ctx: StepContext, f: Frame, cs: CompiledOf<'Parallel'>, eff: Json): Outcome | Promise<Outcome> {
   ctx.emit(f, 'ParallelStateStarted');
   const agg = newAggregate('parallel', cs.children.length, eff);
   f.agg = agg;
@@ -60,7 +65,7 @@ export const parallelHandler: Handler<'Parallel'> = async (ctx, f, cs) => {
   });
   if (agg.running === 0) return collect(ctx, f, cs);
   return { kind: 'block' };
-};
+}
 
 export const mapHandler: Handler<'Map'> = async (ctx, f, cs) => {
   const ready = await prepareMap(ctx, f, cs);
@@ -97,20 +102,14 @@ export function childFinished(ctx: StepContext, child: Frame): void {
   agg.running -= 1;
   const name = p.state;
   if (agg.kind === 'map') {
-    // Distributed iterations are child executions: no iteration events in this history.
-    const iterationEvent = (type: string) => {
-      if (agg.mapRunArn !== undefined) return;
-      agg.lastEventId = ctx.emit(p, type, { index: slot, name }, { prev: child.prev, keepPrev: true });
-      p.prev = child.prev;
-    };
     if (result.ok) {
-      iterationEvent('MapIterationSucceeded');
-      setResult(agg, slot, result.output);
-      markOk(agg, slot);
+      iterationEvent(ctx, p, agg, child, 'MapIterationSucceeded', slot, name);
+      setResult(agg, slot, result.output, ctx.ownedChunks);
+      markOk(agg, slot, ctx.ownedChunks);
       if (result.text !== undefined) agg.texts = { ...agg.texts, [slot]: result.text };
     } else {
       agg.failures += 1;
-      iterationEvent('MapIterationFailed');
+      iterationEvent(ctx, p, agg, child, 'MapIterationFailed', slot, name);
       if (!tolerated(agg)) {
         agg.closed = true;
         // With a tolerance configured, exceeding it is its own error (AWS "Setting failure thresholds").
@@ -124,8 +123,8 @@ export function childFinished(ctx: StepContext, child: Frame): void {
     }
     if (agg.next < agg.items.length) startIterations(ctx, p, undefined);
   } else if (result.ok) {
-    setResult(agg, slot, result.output);
-    markOk(agg, slot);
+    setResult(agg, slot, result.output, ctx.ownedChunks);
+    markOk(agg, slot, ctx.ownedChunks);
     if (result.text !== undefined) agg.texts = { ...agg.texts, [slot]: result.text };
     agg.lastEventId = child.prev;
   } else {
@@ -140,6 +139,13 @@ export function childFinished(ctx: StepContext, child: Frame): void {
     return;
   }
   if (agg.running === 0) schedule(ctx, p);
+}
+
+/** MapIteration{Succeeded,Failed}; distributed iterations are child executions: no iteration events here. */
+function iterationEvent(ctx: StepContext, p: Frame, agg: Aggregate, child: Frame, type: string, slot: number, name: string): void {
+  if (agg.mapRunArn !== undefined) return;
+  agg.lastEventId = ctx.emit(p, type, { index: slot, name }, { prev: child.prev, keepPrev: true });
+  p.prev = child.prev;
 }
 
 /** State types with a *StateAborted history event. */
@@ -179,7 +185,9 @@ export function cancelChildren(ctx: StepContext, parentId: string): void {
 }
 
 /** All children are in (or one failed): the state's result, or its failure. */
-export async function collect(ctx: StepContext, f: Frame, cs: CompiledOf<'Parallel'> | CompiledOf<'Map'>): Promise<Outcome> {
+export function collect(
+  ctx: StepContext, f: Frame, cs: CompiledOf<'Parallel'> | CompiledOf<'Map'>,
+): Outcome | Promise<Outcome> {
   delete f.collect;
   const agg = f.agg!;
   const kind = cs.def.Type;
@@ -202,7 +210,16 @@ export async function collect(ctx: StepContext, f: Frame, cs: CompiledOf<'Parall
   const results = agg.results.flat();
   const texts = agg.texts;
   delete f.agg;
-  const out = await stateOutput(ctx, f, cs, f.input, results, { resultStage: true });
+  const out = stateOutput(ctx, f, cs, f.input, results, { resultStage: true });
+  // JSONata Output is the only asynchronous part (see run.ts drain).
+  return out instanceof Promise
+    ? out.then((o) => collected(cs, results, texts, o))
+    : collected(cs, results, texts, out);
+}
+
+function collected(
+  cs: CompiledOf<'Parallel'> | CompiledOf<'Map'>, results: Json[], texts: Record<string, string> | undefined, out: StateOutput,
+): Outcome {
   // Results that kept their original text keep it inside the result array too (AWS-recorded, Frame.inputText).
   if (texts !== undefined && out.output === results) {
     const text = `[${results.map((v, i) => texts[i] ?? JSON.stringify(v)).join(',')}]`;

@@ -7,6 +7,8 @@ import { isJsonObject, type Json } from '../util/json.js';
 import { formatTimestamp } from '../util/time.js';
 import { buildContext } from '../asl/context-object.js';
 import type { DataScope } from '../asl/payload-template.js';
+import type { HashFn } from '../asl/paths.js';
+import type { Prng } from '../asl/prng.js';
 import type { JsonataBindings } from '../asl/jsonata.js';
 import type { Frame } from './internal.js';
 import type { StepContext } from './step-context.js';
@@ -38,19 +40,38 @@ export function contextObject(ctx: StepContext, f: Frame, taskToken?: string): J
   return built;
 }
 
-/** JSONPath scope: `$` = input, `$$` = context (lazy), `$name` = variables. */
+/**
+ * JSONPath scope: `$` = input, `$$` = context (lazy), `$name` = variables. A class so that building one per
+ * state costs one small object: the Context object and the PRNG are produced only when a path or an
+ * intrinsic reads them.
+ */
+class StateScope implements DataScope {
+  readonly variables: Record<string, Json>;
+  private cached: Json | undefined;
+
+  constructor(
+    private readonly ctx: StepContext, private readonly f: Frame, readonly input: Json,
+    private readonly taskToken: string | undefined,
+  ) {
+    this.variables = f.vars;
+  }
+
+  get context(): Json {
+    this.cached ??= contextObject(this.ctx, this.f, this.taskToken);
+    return this.cached;
+  }
+
+  get rng(): Prng {
+    return this.ctx.rng();
+  }
+
+  get hash(): HashFn | undefined {
+    return this.ctx.deps.hash;
+  }
+}
+
 export function dataScope(ctx: StepContext, f: Frame, input: Json, taskToken?: string): DataScope {
-  let cached: Json | undefined;
-  return {
-    input,
-    get context(): Json {
-      cached ??= contextObject(ctx, f, taskToken);
-      return cached;
-    },
-    variables: f.vars,
-    rng: ctx.rng(),
-    ...(ctx.deps.hash ? { hash: ctx.deps.hash } : {}),
-  };
+  return new StateScope(ctx, f, input, taskToken);
 }
 
 /** JSONata bindings: `$states.{input,result,errorOutput,context}` and the variables. */

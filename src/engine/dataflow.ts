@@ -43,9 +43,9 @@ export async function evalField(
  * The state's effective input: JSONPath InputPath + Parameters; JSONata Arguments (default: the raw input).
  * `templateField` is the template to apply ('Parameters' for Task/Parallel/Pass; Map uses ItemSelector itself).
  */
-export async function effectiveInput(
+export function effectiveInput(
   ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, opts: { params?: boolean; taskToken?: string } = {},
-): Promise<Json> {
+): Json | Promise<Json> {
   const d = fieldsOf(cs);
   const withParams = opts.params ?? true;
   if (cs.ql === 'JSONata') {
@@ -54,9 +54,20 @@ export async function effectiveInput(
     }
     return raw;
   }
+  return effectiveInputPath(ctx, f, cs, raw, withParams, opts.taskToken);
+}
+
+/**
+ * JSONPath InputPath + Parameters, synchronously: only JSONata evaluation is asynchronous, so JSONPath states
+ * take no promise hop per state (the per-state loop in run.ts awaits only when it is given a promise).
+ */
+export function effectiveInputPath(
+  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, withParams = true, taskToken?: string,
+): Json {
+  const d = fieldsOf(cs);
   const selected = selectInput(ctx, f, d.InputPath, raw);
   if (withParams && d.Parameters !== undefined) {
-    return applyPayloadTemplate(d.Parameters, dataScope(ctx, f, selected, opts.taskToken));
+    return applyPayloadTemplate(d.Parameters, dataScope(ctx, f, selected, taskToken));
   }
   return selected;
 }
@@ -92,26 +103,46 @@ export interface StateOutput {
  * apply (Task, Parallel, Map, Pass); for Choice/Wait/Succeed the result is the effective input and only
  * OutputPath (JSONPath) or Output (JSONata, default: the raw input) apply.
  */
-export async function stateOutput(
-  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, result: Json,
-  opts: { resultStage: boolean; selectorApplies?: boolean; defaultOutput?: Json },
+export function stateOutput(
+  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, result: Json, opts: OutputOpts, rule?: RuleFields,
+): StateOutput | Promise<StateOutput> {
+  return cs.ql === 'JSONata'
+    ? stateOutputJsonata(ctx, f, cs, raw, result, opts, rule)
+    : stateOutputPath(ctx, f, cs, raw, result, opts, rule);
+}
+
+interface OutputOpts { resultStage: boolean; selectorApplies?: boolean; defaultOutput?: Json }
+
+/** A matched Choice rule's own Assign/Output, which replace the state's (AWS "Choice state"). */
+export interface RuleFields { Assign?: JsonObject | undefined; Output?: Json | undefined }
+
+async function stateOutputJsonata(
+  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, result: Json, opts: OutputOpts, rule?: RuleFields,
 ): Promise<StateOutput> {
   const d = fieldsOf(cs);
-  if (cs.ql === 'JSONata') {
-    const assigned = d.Assign !== undefined
-      ? (await evalField(ctx, f, cs, d.Assign, 'Assign', { input: raw, result })) as Record<string, Json>
-      : undefined;
-    const output = d.Output !== undefined
-      ? await evalField(ctx, f, cs, d.Output, 'Output', { input: raw, result })
-      : (opts.defaultOutput ?? result);
-    return assigned ? { output, assigned } : { output };
-  }
+  const assign = rule ? rule.Assign : d.Assign;
+  const outputT = rule ? rule.Output : d.Output;
+  const assigned = assign !== undefined
+    ? (await evalField(ctx, f, cs, assign, 'Assign', { input: raw, result })) as Record<string, Json>
+    : undefined;
+  const output = outputT !== undefined
+    ? await evalField(ctx, f, cs, outputT, 'Output', { input: raw, result })
+    : (opts.defaultOutput ?? result);
+  return assigned ? { output, assigned } : { output };
+}
+
+/** The JSONPath stages (synchronous, see effectiveInputPath). */
+export function stateOutputPath(
+  ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, result: Json, opts: OutputOpts, rule?: RuleFields,
+): StateOutput {
+  const d = fieldsOf(cs);
+  const assign = rule ? rule.Assign : d.Assign;
   let selected = result;
   if (opts.resultStage && opts.selectorApplies !== false && d.ResultSelector !== undefined) {
     selected = applyPayloadTemplate(d.ResultSelector as Json, dataScope(ctx, f, result));
   }
-  const assigned = d.Assign !== undefined
-    ? applyPayloadTemplate(d.Assign, dataScope(ctx, f, selected)) as Record<string, Json>
+  const assigned = assign !== undefined
+    ? applyPayloadTemplate(assign, dataScope(ctx, f, selected)) as Record<string, Json>
     : undefined;
   const merged = opts.resultStage ? applyResultPath(d.ResultPath, raw, selected) : selected;
   const output = typeof d.OutputPath === 'string' && isScopePath(d.OutputPath)

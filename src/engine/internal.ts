@@ -144,8 +144,19 @@ export function frameOfId(id: string): string {
 /** Frames are spread over this many buckets so a step copies only the buckets it touches. */
 export const BUCKETS = 512;
 
+const BUCKET_NAMES: readonly string[] = Array.from({ length: BUCKETS }, (_, i) => String(i));
+
+/** `String(Number(id.slice(1)) % BUCKETS)`, without the slice/number/string allocations for `f<digits>` ids. */
 export function bucketOf(frameId: string): string {
-  return String(Number(frameId.slice(1)) % BUCKETS);
+  const len = frameId.length;
+  if (len < 2 || len > 16) return String(Number(frameId.slice(1)) % BUCKETS);
+  let n = 0;
+  for (let i = 1; i < len; i++) {
+    const c = frameId.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return String(Number(frameId.slice(1)) % BUCKETS);
+    n = (n * 10 + c) % BUCKETS;
+  }
+  return BUCKET_NAMES[n]!;
 }
 
 export interface Internal {
@@ -176,13 +187,26 @@ export function emptyResults(size: number): Json[][] {
   return chunks;
 }
 
-/** Mark a slot as succeeded (chunked and copy-on-write like `results`). */
-export function markOk(agg: Aggregate, slot: number): void {
+/**
+ * Mark a slot as succeeded (chunked and copy-on-write like `results`). `owned`: chunks already copied in this
+ * step (StepContext.ownedChunks), written in place instead of copied again.
+ */
+export function markOk(agg: Aggregate, slot: number, owned?: WeakSet<Json[]>): void {
   agg.ok ??= emptyResults(agg.results.flat().length);
-  const c = Math.floor(slot / RESULT_CHUNK);
-  const chunk = [...(agg.ok[c] ?? [])];
-  chunk[slot % RESULT_CHUNK] = 1;
-  agg.ok[c] = chunk;
+  agg.ok[Math.floor(slot / RESULT_CHUNK)] = writeSlot(agg.ok, slot, 1, owned);
+}
+
+/** The chunk of `slot` with `value` written: the chunk itself when owned by this step, else a copy. */
+function writeSlot(chunks: Json[][], slot: number, value: Json, owned: WeakSet<Json[]> | undefined): Json[] {
+  const old = chunks[Math.floor(slot / RESULT_CHUNK)];
+  if (old !== undefined && owned?.has(old)) {
+    old[slot % RESULT_CHUNK] = value;
+    return old;
+  }
+  const chunk = [...(old ?? [])];
+  chunk[slot % RESULT_CHUNK] = value;
+  owned?.add(chunk);
+  return chunk;
 }
 
 /** Did the slot's child succeed (in this attempt or a redriven earlier one)? */
@@ -191,9 +215,6 @@ export function isOk(agg: Aggregate | undefined, slot: number): boolean {
 }
 
 /** Record one result (copy-on-write of its chunk; the chunk array itself is copied with the frame). */
-export function setResult(agg: Aggregate, slot: number, value: Json): void {
-  const c = Math.floor(slot / RESULT_CHUNK);
-  const chunk = [...(agg.results[c] ?? [])];
-  chunk[slot % RESULT_CHUNK] = value;
-  agg.results[c] = chunk;
+export function setResult(agg: Aggregate, slot: number, value: Json, owned?: WeakSet<Json[]>): void {
+  agg.results[Math.floor(slot / RESULT_CHUNK)] = writeSlot(agg.results, slot, value, owned);
 }

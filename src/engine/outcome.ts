@@ -21,8 +21,12 @@ export type Outcome =
 
 export type CompiledOf<T extends StateType> = CompiledState & { def: StateOf<T> };
 
-/** One handler per state type; called right after *StateEntered (and again after a Retry back-off). */
-export type Handler<T extends StateType> = (ctx: StepContext, f: Frame, cs: CompiledOf<T>) => Promise<Outcome>;
+/**
+ * One handler per state type; called right after *StateEntered (and again after a Retry back-off). Handlers
+ * return a promise only when they evaluate JSONata (the only asynchronous evaluation), so JSONPath states run
+ * without a microtask hop per state.
+ */
+export type Handler<T extends StateType> = (ctx: StepContext, f: Frame, cs: CompiledOf<T>) => Outcome | Promise<Outcome>;
 
 /** `Next` of a state, or undefined for `End: true`. */
 export function nextOf(def: { Next?: string; End?: boolean }): string | undefined {

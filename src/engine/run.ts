@@ -11,7 +11,7 @@ import type { Frame, FrameResult } from './internal.js';
 import { ROOT } from './internal.js';
 import { stateAt, type CompiledState } from './program.js';
 import type { StepContext } from './step-context.js';
-import type { CompiledOf, Handler, Outcome } from './outcome.js';
+import { PAYLOAD_LIMIT, type CompiledOf, type Handler, type Outcome } from './outcome.js';
 import { choiceHandler, failHandler, passHandler, succeedHandler } from './simple-states.js';
 import { waitHandler } from './wait-state.js';
 import { taskHandler } from './task-state.js';
@@ -19,8 +19,6 @@ import { mapHandler, parallelHandler, childFinished, collect } from './children.
 import { assignedDetails, catcherOutput, commitAssign } from './dataflow.js';
 import { errorOutput, findCatcher, retryDelay, toErrorInfo, type ErrorInfo } from './failure.js';
 import { endExecution } from './terminate.js';
-import { PAYLOAD_LIMIT } from './outcome.js';
-
 
 const handlers: { [T in StateType]: Handler<T> } = {
   Pass: passHandler,
@@ -33,52 +31,79 @@ const handlers: { [T in StateType]: Handler<T> } = {
   Map: mapHandler,
 };
 
-function runHandler(ctx: StepContext, f: Frame, cs: CompiledState): Promise<Outcome> {
+function runHandler(ctx: StepContext, f: Frame, cs: CompiledState): Outcome | Promise<Outcome> {
   return (handlers[cs.def.Type] as Handler<StateType>)(ctx, f, cs as CompiledOf<StateType>);
 }
 
-/** Run every runnable frame until all are blocked or the execution ended. */
-export async function drain(ctx: StepContext): Promise<void> {
+const collectHandler = (ctx: StepContext, f: Frame, cs: CompiledState) => collect(ctx, f, cs as CompiledOf<'Map'>);
+
+/** `${Type}StateEntered` / `${Type}StateExited`, built once rather than per state. */
+const ENTERED = eventNames('Entered');
+const EXITED = eventNames('Exited');
+
+function eventNames(suffix: string): Record<StateType, string> {
+  const types = Object.keys(handlers) as StateType[];
+  return Object.fromEntries(types.map((t) => [t, `${t}State${suffix}`])) as Record<StateType, string>;
+}
+
+/**
+ * Run every runnable frame until all are blocked or the execution ended. Synchronous until a state evaluates
+ * JSONata (the only asynchronous evaluation): it returns a promise only then, so a JSONPath state costs no
+ * promise/microtask hop (same order of events either way: one frame runs at a time).
+ */
+export function drain(ctx: StepContext): Promise<void> | undefined {
   while (ctx.st.queue.length > 0) {
     const id = ctx.st.queue.shift()!;
-    if (ctx.hasFrame(id)) await advance(ctx, id);
+    if (ctx.hasFrame(id)) {
+      const pending = advance(ctx, id);
+      if (pending) return pending.then(() => drain(ctx));
+    }
+  }
+  return undefined;
+}
+
+/** Run one frame until it blocks or finishes; a promise when it has to wait for an evaluation. */
+function advance(ctx: StepContext, id: string): Promise<void> | undefined {
+  for (;;) {
+    if (!ctx.hasFrame(id)) return undefined;
+    const f = ctx.frame(id);
+    let cs: CompiledState;
+    let outcome: Outcome | Promise<Outcome>;
+    if (f.collect && f.phase === 'children') {
+      cs = stateAt(ctx.program, f.machine, f.state);
+      outcome = guarded(ctx, f, cs, collectHandler);
+    } else {
+      if (f.phase !== 'enter') return undefined;
+      cs = stateAt(ctx.program, f.machine, f.state);
+      if (f.reentry) {
+        delete f.reentry;
+      } else {
+        f.enteredPrev = f.prev;
+        f.enteredAt = ctx.now;
+        f.enteredId = ctx.emit(f, ENTERED[cs.def.Type], {
+          name: f.state, input: f.inputText ?? ctx.textOf(f.input), inputDetails: { truncated: false },
+        });
+      }
+      outcome = guarded(ctx, f, cs, runHandler);
+    }
+    if (outcome instanceof Promise) {
+      const state = cs;
+      return outcome.then((o) => settle(ctx, f, state, o)).then(() => advance(ctx, id));
+    }
+    const pending = settle(ctx, f, cs, outcome);
+    if (pending) return pending.then(() => advance(ctx, id));
   }
 }
 
-/** Run one frame until it blocks or finishes. */
-async function advance(ctx: StepContext, id: string): Promise<void> {
-  for (;;) {
-    if (!ctx.hasFrame(id)) return;
-    const f = ctx.frame(id);
-    if (f.collect && f.phase === 'children') {
-      const cs = stateAt(ctx.program, f.machine, f.state) as CompiledOf<'Map'>;
-      let outcome: Outcome;
-      try {
-        outcome = await collect(ctx, f, cs);
-      } catch (e) {
-        outcome = failedWith(ctx, f, toErrorInfo(f, e));
-      }
-      await settle(ctx, f, cs, outcome);
-      continue;
-    }
-    if (f.phase !== 'enter') return;
-    const cs = stateAt(ctx.program, f.machine, f.state);
-    if (f.reentry) {
-      delete f.reentry;
-    } else {
-      f.enteredPrev = f.prev;
-      f.enteredAt = ctx.now;
-      f.enteredId = ctx.emit(f, `${cs.def.Type}StateEntered`, {
-        name: f.state, input: f.inputText ?? JSON.stringify(f.input), inputDetails: { truncated: false },
-      });
-    }
-    let outcome: Outcome;
-    try {
-      outcome = await runHandler(ctx, f, cs);
-    } catch (e) {
-      outcome = failedWith(ctx, f, toErrorInfo(f, e));
-    }
-    await settle(ctx, f, cs, outcome);
+/** Run a handler; an evaluation error (thrown, or a rejected promise) becomes the state's failure. */
+function guarded(
+  ctx: StepContext, f: Frame, cs: CompiledState, run: (ctx: StepContext, f: Frame, cs: CompiledState) => Outcome | Promise<Outcome>,
+): Outcome | Promise<Outcome> {
+  try {
+    const r = run(ctx, f, cs);
+    return r instanceof Promise ? r.catch((e: unknown) => failedWith(ctx, f, toErrorInfo(f, e))) : r;
+  } catch (e) {
+    return failedWith(ctx, f, toErrorInfo(f, e));
   }
 }
 
@@ -92,41 +117,42 @@ export function failedWith(ctx: StepContext, f: Frame, info: ErrorInfo): Outcome
 }
 
 /** Apply a handler's outcome to the frame: exit + transition, retry, catch, or finish. */
-export async function settle(ctx: StepContext, f: Frame, cs: CompiledState, outcome: Outcome): Promise<void> {
+export function settle(ctx: StepContext, f: Frame, cs: CompiledState, outcome: Outcome): Promise<void> | undefined {
   switch (outcome.kind) {
     case 'block':
-      return;
+      return undefined;
     case 'terminal':
       finish(ctx, f, withCause({ ok: false, error: outcome.error ?? '' }, outcome.cause), true);
-      return;
+      return undefined;
     case 'next': {
       const raw = rawTextOf(f, outcome);
       const text = raw ?? JSON.stringify(outcome.output);
-      if (utf8Length(text) > PAYLOAD_LIMIT) {
-        await settle(ctx, f, cs, {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit, so short texts need no byte count.
+      if (text.length * 3 > PAYLOAD_LIMIT && utf8Length(text) > PAYLOAD_LIMIT) {
+        return settle(ctx, f, cs, {
           kind: 'fail', error: States.DataLimitExceeded,
           cause: `The state/task '${f.state}' returned a result with a size exceeding the maximum number of bytes service limit.`,
         });
-        return;
       }
       commitAssign(f, outcome.assigned);
-      ctx.emit(f, `${cs.def.Type}StateExited`, {
-        name: f.state, output: text, outputDetails: { truncated: false },
-        ...(assignedDetails(outcome.assigned)
-          ? { assignedVariables: assignedDetails(outcome.assigned), assignedVariablesDetails: { truncated: false } }
-          : {}),
-      });
+      const assignedVariables = assignedDetails(outcome.assigned);
+      ctx.emit(f, EXITED[cs.def.Type], assignedVariables
+        ? {
+            name: f.state, output: text, outputDetails: { truncated: false },
+            assignedVariables, assignedVariablesDetails: { truncated: false },
+          }
+        : { name: f.state, output: text, outputDetails: { truncated: false } });
       if (outcome.next === undefined) {
         finish(ctx, f, raw === undefined ? { ok: true, output: outcome.output } : { ok: true, output: outcome.output, text: raw }, false);
       } else {
         transition(f, outcome.next, outcome.output);
         if (raw !== undefined) f.inputText = raw;
+        else ctx.rememberText(outcome.output, text);
       }
-      return;
+      return undefined;
     }
     case 'fail':
-      await handleError(ctx, f, cs, { error: outcome.error, ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) });
-      return;
+      return handleError(ctx, f, cs, { error: outcome.error, ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) });
   }
 }
 
@@ -149,18 +175,19 @@ function rawTextOf(f: Frame, outcome: Extract<Outcome, { kind: 'next' }>): strin
 export function transition(f: Frame, next: string, input: Json): void {
   f.state = next;
   f.input = input;
-  delete f.inputText;
-  delete f.redo;
+  // Deleting a missing key still costs a lookup and can turn the frame into a slow dictionary object.
+  if ('inputText' in f) delete f.inputText;
+  if ('redo' in f) delete f.redo;
   f.phase = 'enter';
   f.attempts = [];
   f.retryCount = 0;
-  delete f.task;
-  delete f.timerId;
-  delete f.agg;
+  if ('task' in f) delete f.task;
+  if ('timerId' in f) delete f.timerId;
+  if ('agg' in f) delete f.agg;
 }
 
 /** Retry (a back-off timer), else Catch (Exited with the catcher's output, then its Next), else fail the frame. */
-async function handleError(ctx: StepContext, f: Frame, cs: CompiledState, info: ErrorInfo): Promise<void> {
+function handleError(ctx: StepContext, f: Frame, cs: CompiledState, info: ErrorInfo): Promise<void> | undefined {
   const def = cs.def;
   if (def.Type === 'Task' || def.Type === 'Parallel' || def.Type === 'Map') {
     const delay = retryDelay(ctx, f, def.Retry, info.error);
@@ -170,25 +197,30 @@ async function handleError(ctx: StepContext, f: Frame, cs: CompiledState, info: 
       f.timerId = timerId;
       f.retryCount += 1;
       ctx.command({ kind: 'StartTimer', timerId, fireAt: ctx.now + delay });
-      return;
+      return undefined;
     }
     if (def.Type !== 'Task') ctx.emit(f, `${def.Type}StateFailed`);
     const catcher = findCatcher(def.Catch, info.error);
-    if (catcher) {
-      let out;
-      try {
-        out = await catcherOutput(ctx, f, cs, f.input, errorOutput(info), catcher);
-      } catch (e) {
-        finish(ctx, f, failure(toErrorInfo(f, e)), true);
-        return;
-      }
-      await settle(ctx, f, cs, { kind: 'next', next: catcher.Next, output: out.output, ...(out.assigned ? { assigned: out.assigned } : {}) });
-      return;
-    }
+    if (catcher) return caught(ctx, f, cs, info, catcher);
   }
   // A state that raised an uncaught error is recorded as aborted when its branch fails (AWS-recorded for
   // Task states inside a Parallel: TaskFailed, then TaskStateAborted).
   finish(ctx, f, failure(info), def.Type);
+  return undefined;
+}
+
+/** Catch: the catcher's output becomes the state's output, then its Next. */
+async function caught(
+  ctx: StepContext, f: Frame, cs: CompiledState, info: ErrorInfo, catcher: NonNullable<ReturnType<typeof findCatcher>>,
+): Promise<void> {
+  let out;
+  try {
+    out = await catcherOutput(ctx, f, cs, f.input, errorOutput(info), catcher);
+  } catch (e) {
+    finish(ctx, f, failure(toErrorInfo(f, e)), true);
+    return;
+  }
+  await settle(ctx, f, cs, { kind: 'next', next: catcher.Next, output: out.output, ...(out.assigned ? { assigned: out.assigned } : {}) });
 }
 
 function failure(info: ErrorInfo): FrameResult {

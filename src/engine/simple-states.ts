@@ -4,21 +4,23 @@ import { StatesError, States } from '../asl/errors.js';
 import { resolveDollarValue } from '../asl/payload-template.js';
 import { evaluateChoiceRule } from '../asl/choice.js';
 import { evaluateJsonata, isJsonataTemplate, jsonataTemplateExpression } from '../asl/jsonata.js';
-import { effectiveInput, evalField, inputPathOnly, jsonataTypeError, stateOutput } from './dataflow.js';
+import { effectiveInputPath, evalField, inputPathOnly, jsonataTypeError, stateOutput, stateOutputPath } from './dataflow.js';
 import { dataScope, jsonataBindings } from './context.js';
 import { nextOf, type Handler } from './outcome.js';
 
-export const passHandler: Handler<'Pass'> = async (ctx, f, cs) => {
+export const passHandler: Handler<'Pass'> = (ctx, f, cs) => {
   const d = cs.def;
-  if (cs.ql === 'JSONata') {
-    const out = await stateOutput(ctx, f, cs, f.input, f.input, { resultStage: false, defaultOutput: f.input });
-    return { kind: 'next', next: nextOf(d), ...out };
-  }
+  if (cs.ql === 'JSONata') return passJsonata(ctx, f, cs);
   // Pass: the result is `Result`, else the Parameters output, else the effective input (ASL spec "Pass State").
-  const eff = await effectiveInput(ctx, f, cs, f.input);
+  const eff = effectiveInputPath(ctx, f, cs, f.input);
   const result = d.Result !== undefined ? d.Result : eff;
-  const out = await stateOutput(ctx, f, cs, f.input, result, { resultStage: true, selectorApplies: false });
+  const out = stateOutputPath(ctx, f, cs, f.input, result, { resultStage: true, selectorApplies: false });
   return { kind: 'next', next: nextOf(d), ...out };
+};
+
+const passJsonata: Handler<'Pass'> = async (ctx, f, cs) => {
+  const out = await stateOutput(ctx, f, cs, f.input, f.input, { resultStage: false, defaultOutput: f.input });
+  return { kind: 'next', next: nextOf(cs.def), ...out };
 };
 
 export const succeedHandler: Handler<'Succeed'> = async (ctx, f, cs) => {
@@ -52,26 +54,37 @@ function asText(v: Json | undefined): string | undefined {
 }
 
 /** Choice: the first matching rule wins; its Assign/Output apply; else Default; else States.NoChoiceMatched. */
-export const choiceHandler: Handler<'Choice'> = async (ctx, f, cs) => {
+export const choiceHandler: Handler<'Choice'> = (ctx, f, cs) => {
+  if (cs.ql === 'JSONata') return choiceJsonata(ctx, f, cs);
   const d = cs.def;
   const eff = inputPathOnly(ctx, f, cs, f.input);
   for (const rule of d.Choices) {
-    let matched: boolean;
-    if (cs.ql === 'JSONata') {
-      const cond = rule.Condition;
-      const v = typeof cond === 'string'
-        ? await evaluateJsonata(isJsonataTemplate(cond) ? jsonataTemplateExpression(cond) : cond, jsonataBindings(ctx, f, f.input), ctx.rng())
-        : cond;
-      if (typeof v !== 'boolean') {
-        throw jsonataTypeError(cond, 'Condition', 'boolean', v);
-      }
-      matched = v;
-    } else {
-      matched = evaluateChoiceRule(rule, dataScope(ctx, f, eff));
+    if (evaluateChoiceRule(rule, dataScope(ctx, f, eff))) {
+      const out = stateOutputPath(ctx, f, cs, f.input, eff, { resultStage: false, defaultOutput: f.input }, rule);
+      return { kind: 'next', next: rule.Next, ...out };
     }
-    if (matched) {
-      const withRule = { ...cs, def: { ...d, Assign: rule.Assign, Output: rule.Output } } as typeof cs;
-      const out = await stateOutput(ctx, f, withRule, f.input, eff, { resultStage: false, defaultOutput: f.input });
+  }
+  if (d.Default !== undefined) {
+    // The state-level Assign/Output apply when Default is taken (AWS "Choice state").
+    const out = stateOutputPath(ctx, f, cs, f.input, eff, { resultStage: false, defaultOutput: f.input });
+    return { kind: 'next', next: d.Default, ...out };
+  }
+  return { kind: 'fail', error: States.NoChoiceMatched };
+};
+
+const choiceJsonata: Handler<'Choice'> = async (ctx, f, cs) => {
+  const d = cs.def;
+  const eff = inputPathOnly(ctx, f, cs, f.input);
+  for (const rule of d.Choices) {
+    const cond = rule.Condition;
+    const v = typeof cond === 'string'
+      ? await evaluateJsonata(isJsonataTemplate(cond) ? jsonataTemplateExpression(cond) : cond, jsonataBindings(ctx, f, f.input), ctx.rng())
+      : cond;
+    if (typeof v !== 'boolean') {
+      throw jsonataTypeError(cond, 'Condition', 'boolean', v);
+    }
+    if (v) {
+      const out = await stateOutput(ctx, f, cs, f.input, eff, { resultStage: false, defaultOutput: f.input }, rule);
       return { kind: 'next', next: rule.Next, ...out };
     }
   }

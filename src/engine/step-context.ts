@@ -19,8 +19,12 @@ export class StepContext {
   readonly commands: Command[] = [];
   /** Set when the execution closed in this step. */
   terminal: { status: Exclude<ExecutionStatus, 'RUNNING'>; output?: string; error?: string; cause?: string } | undefined;
+  /** Result chunks (internal.ts setResult/markOk) created in this step: written in place, not copied again. */
+  readonly ownedChunks = new WeakSet<Json[]>();
   private readonly owned = new Set<string>();
   private readonly ownedBuckets = new Set<string>();
+  /** Number of frames in each owned bucket (see `bucket`). */
+  private readonly bucketSizes = new Map<string, number>();
   private prng: Prng | undefined;
 
   constructor(
@@ -39,22 +43,27 @@ export class StepContext {
 
   /** A frame, copied on first access in this step so it may be mutated freely. */
   frame(id: string): Frame {
-    const f = this.st.frames[bucketOf(id)]?.[id];
+    const b = bucketOf(id);
+    const f = this.st.frames[b]?.[id];
     if (!f) throw new Error(`engine: unknown frame ${id}`);
     if (this.owned.has(id)) return f;
     const copy: Frame = { ...f, attempts: [...f.attempts] };
     if (f.task) copy.task = { ...f.task };
     if (f.agg) copy.agg = { ...f.agg, results: [...f.agg.results], ...(f.agg.ok ? { ok: [...f.agg.ok] } : {}) };
-    this.bucket(id)[id] = copy;
+    this.bucket(b)[id] = copy;
     this.owned.add(id);
     return copy;
   }
 
-  /** The frame's bucket, copied on first write in this step. */
-  private bucket(id: string): Record<string, Frame> {
-    const b = bucketOf(id);
+  /**
+   * A bucket by name, copied on first write in this step. Its size is counted once then, and kept up to date
+   * by addFrame/dropFrame, so dropping a frame need not enumerate the bucket to see whether it emptied.
+   */
+  private bucket(b: string): Record<string, Frame> {
     if (!this.ownedBuckets.has(b)) {
-      this.st.frames[b] = { ...this.st.frames[b] };
+      const src = this.st.frames[b];
+      this.st.frames[b] = { ...src };
+      this.bucketSizes.set(b, src ? Object.keys(src).length : 0);
       this.ownedBuckets.add(b);
     }
     return this.st.frames[b]!;
@@ -65,16 +74,26 @@ export class StepContext {
   }
 
   addFrame(f: Frame): Frame {
-    this.bucket(f.id)[f.id] = f;
+    const name = bucketOf(f.id);
+    const b = this.bucket(name);
+    if (b[f.id] === undefined) this.bucketSizes.set(name, (this.bucketSizes.get(name) ?? 0) + 1);
+    b[f.id] = f;
     this.owned.add(f.id);
     return f;
   }
 
   dropFrame(id: string): void {
-    if (!this.hasFrame(id)) return;
-    const b = this.bucket(id);
+    const name = bucketOf(id);
+    if (this.st.frames[name]?.[id] === undefined) return;
+    const b = this.bucket(name);
     delete b[id];
-    if (Object.keys(b).length === 0) delete this.st.frames[bucketOf(id)];
+    const size = (this.bucketSizes.get(name) ?? 1) - 1;
+    this.bucketSizes.set(name, size);
+    if (size === 0) {
+      // A later addFrame to this bucket in the same step must start a new one (not write into the deleted one).
+      delete this.st.frames[name];
+      this.ownedBuckets.delete(name);
+    }
     this.owned.delete(id);
   }
 
@@ -88,6 +107,7 @@ export class StepContext {
     this.st.frames = {};
     this.owned.clear();
     this.ownedBuckets.clear();
+    this.bucketSizes.clear();
   }
 
   /** A task/timer id owned by a frame (see internal.ts). */
@@ -108,20 +128,38 @@ export class StepContext {
    */
   emit(
     f: Frame | undefined, type: string, details?: Record<string, Json | undefined>,
-    opts: { prev?: number; keepPrev?: boolean } = {},
+    opts?: { prev?: number; keepPrev?: boolean },
   ): number {
     if (f?.silent) return f.prev;
     const id = this.nextEventId++;
-    const previousEventId = opts.prev ?? f?.prev ?? 0;
+    const previousEventId = opts?.prev ?? f?.prev ?? 0;
     const ev: HistoryEvent = { id, previousEventId, type, timestamp: this.now };
     if (details) {
       const key = detailsKey(type);
       if (key) ev[key] = stripUndefined(details);
     }
     this.events.push(ev);
-    if (f && !opts.keepPrev) f.prev = id;
+    if (f && !opts?.keepPrev) f.prev = id;
     return id;
   }
+
+  /**
+   * JSON text of a value whose text was produced in this step (a state's output is the next state's input):
+   * Json values are immutable in the engine, so the same reference has the same text.
+   */
+  textOf(value: Json): string {
+    if (value === this.lastValue && this.lastText !== undefined) return this.lastText;
+    return JSON.stringify(value);
+  }
+
+  /** Remember the text of a state's output for `textOf`. */
+  rememberText(value: Json, text: string): void {
+    this.lastValue = value;
+    this.lastText = text;
+  }
+
+  private lastValue: Json | undefined;
+  private lastText: string | undefined;
 
   command(c: Command): void {
     this.commands.push(c);
@@ -151,14 +189,33 @@ export class StepContext {
   }
 }
 
+/** The details without undefined members; the object itself when it has none (the common case: no copy). */
 function stripUndefined(o: Record<string, Json | undefined>): Json {
-  const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out;
+  for (const k in o) {
+    if (o[k] === undefined) {
+      const out: Record<string, Json> = {};
+      for (const key in o) {
+        const v = o[key];
+        if (v !== undefined) out[key] = v;
+      }
+      return out;
+    }
+  }
+  return o as Record<string, Json>;
 }
+
+/** detailsKey by event type: a handful of types recur on every state, so each is worked out once. */
+const detailsKeys = new Map<string, string | undefined>();
 
 /** The `*EventDetails` member AWS uses for an event type (GetExecutionHistory shape). */
 export function detailsKey(type: string): string | undefined {
+  if (detailsKeys.has(type)) return detailsKeys.get(type);
+  const key = computeDetailsKey(type);
+  if (detailsKeys.size < 1024) detailsKeys.set(type, key);
+  return key;
+}
+
+function computeDetailsKey(type: string): string | undefined {
   if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
   if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
   const special: Record<string, string> = {

@@ -91,7 +91,10 @@ export async function step(
     ctx = StepContext.draft(program, state.internal as unknown as Internal, state.nextEventId, input, deps);
     await apply(ctx, input);
   }
-  if (!ctx.terminal) await drain(ctx);
+  if (!ctx.terminal) {
+    const pending = drain(ctx);
+    if (pending) await pending;
+  }
   ctx.flushRng();
   const next: ExecutionState = {
     status: ctx.terminal?.status ?? 'RUNNING',
@@ -162,7 +165,7 @@ async function timerFired(ctx: StepContext, timerId: string): Promise<void> {
 }
 
 /** Run a resumption of a blocked frame and settle its outcome, catching evaluation errors like `advance`. */
-async function resume(ctx: StepContext, f: Frame, fn: () => Promise<Outcome>): Promise<void> {
+async function resume(ctx: StepContext, f: Frame, fn: () => Outcome | Promise<Outcome>): Promise<void> {
   let outcome: Outcome;
   try {
     outcome = await fn();

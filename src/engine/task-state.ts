@@ -72,7 +72,7 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
     : d.Parameters === undefined && (d.InputPath === undefined || d.InputPath === '$');
   const payloadText = f.inputText !== undefined && untouched ? f.inputText : JSON.stringify(payload);
   // AWS: "the state's input after Parameters processing is larger than the payload size quota".
-  if (utf8Length(payloadText) > PAYLOAD_LIMIT) {
+  if (payloadText.length * 3 > PAYLOAD_LIMIT && utf8Length(payloadText) > PAYLOAD_LIMIT) {
     throw new StatesError(States.DataLimitExceeded,
       `The state/task '${f.state}' input after Parameters processing exceeds the maximum number of bytes service limit.`);
   }

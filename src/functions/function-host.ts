@@ -132,7 +132,11 @@ export async function startFunctionHost(opts: FunctionHostOptions): Promise<Func
     // The runtime wrote its output before reporting; give those pipe reads (same poll phase) a turn so they
     // land between START and END, as in CloudWatch.
     await new Promise((r) => setImmediate(r));
-    const initDurationMs = cold ? Math.min(e.initDurationMs() ?? end - start, timeoutSeconds * 1000) : undefined;
+    // An init cut short by the timeout reports the whole timeout, as RIE does (a timer may fire a hair early).
+    const initDone = e.initDurationMs();
+    const initDurationMs = !cold ? undefined
+      : initDone === undefined && outcome.kind === 'timeout' ? timeoutSeconds * 1000
+      : Math.min(initDone ?? end - start, timeoutSeconds * 1000);
     const durationMs = Math.min(end - (deliveredAt ?? end), timeoutSeconds * 1000);
     log(`END RequestId: ${id}`);
     log(reportLine({ requestId: id, initDurationMs, durationMs, memorySize, maxMemoryUsedMb }));

@@ -150,3 +150,21 @@ describe('Map (distributed)', () => {
     expect(r.state.output).toBe('[1,2,3]');
   });
 });
+
+describe('Map with MaxConcurrency over more items than frame buckets', () => {
+  it('reuses a frame bucket emptied earlier in the same step (1,200 items, one at a time)', async () => {
+    const def: StateMachineDefinition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map', MaxConcurrency: 1, End: true,
+          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+        },
+      },
+    };
+    const items = Array.from({ length: 1200 }, (_, i) => i);
+    const r = await drive(def, items);
+    expect(r.state.status).toBe('SUCCEEDED');
+    expect(JSON.parse(r.state.output!)).toEqual(items);
+  });
+});
