@@ -185,7 +185,14 @@ export class Runner {
       const works = (await Promise.all(batch.map((live) => this.drain(live)))).filter((w): w is TickWork => !!w);
       if (!this.closed) {
         this.commit(works);
-        for (const work of works) this.act(work);
+        // Committed: every execution must take its new state even if acting on another one throws.
+        for (const work of works) {
+          try {
+            this.act(work);
+          } catch (e) {
+            this.o.log?.(`runner: acting on ${work.live.arn} failed: ${(e as Error).stack ?? String(e)}`);
+          }
+        }
       }
     } catch (e) {
       // The commit failed: nothing of this tick is durable, so nothing is acted on; release waiting callers.
