@@ -92,7 +92,7 @@ export function createLambdaDispatcher(opts: LambdaDispatcherOptions): TaskDispa
       return { ok: false, error: 'Lambda.ResourceNotFoundException', cause: lambdaApiCause(msg, 404, 'ResourceNotFoundException', requestId) };
     }
     const timeoutS = fn.timeoutSeconds ?? RIE_DEFAULT_TIMEOUT_S;
-    const result = await fn.pool.invoke(client, JSON.stringify(target.payload), signal, () => hooks?.onStarted?.(), timeoutS * 1000 + (opts.watchdogMarginMs ?? WATCHDOG_MARGIN_MS));
+    const result = await fn.pool.invoke(client, target.style === 'legacy' && cmd.payloadText !== undefined ? cmd.payloadText : JSON.stringify(target.payload), signal, () => hooks?.onStarted?.(), timeoutS * 1000 + (opts.watchdogMarginMs ?? WATCHDOG_MARGIN_MS));
     if (result.kind === 'throttled') {
       hooks?.onStarted?.();
       // Lambda's 429 for reserved concurrency (lambda-rie.md §2.4): Type User, message "Rate Exceeded.".

@@ -80,6 +80,11 @@ export type Command =
       resource: string;
       /** The effective task input (Parameters/Arguments applied). */
       payload: Json;
+      /**
+       * Additive: the payload's exact text when it is the state input passed on unchanged in its original text
+       * (AWS sends a Lambda the input `0.0` as `0.0`). Absent: the dispatcher serialises `payload`.
+       */
+      payloadText?: string;
       timeoutSeconds?: number;
       heartbeatSeconds?: number;
       /** `$$.Task.Token` when the resource ends in `.waitForTaskToken`. */

@@ -70,7 +70,8 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
   // `0.0`; Frame.inputText). Unchanged means: no InputPath/Parameters (JSONPath) or Arguments (JSONata).
   const untouched = cs.ql === 'JSONata' ? d.Arguments === undefined
     : d.Parameters === undefined && (d.InputPath === undefined || d.InputPath === '$');
-  const payloadText = f.inputText !== undefined && untouched ? f.inputText : JSON.stringify(payload);
+  const rawText = f.inputText !== undefined && untouched ? f.inputText : undefined;
+  const payloadText = rawText ?? JSON.stringify(payload);
   // AWS: "the state's input after Parameters processing is larger than the payload size quota".
   if (payloadText.length * 3 > PAYLOAD_LIMIT && utf8Length(payloadText) > PAYLOAD_LIMIT) {
     throw new StatesError(States.DataLimitExceeded,
@@ -96,6 +97,7 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
   }
   ctx.command({
     kind: 'DispatchTask', taskId, stateName: f.state, resource: d.Resource, payload,
+    ...(rawText !== undefined ? { payloadText: rawText } : {}),
     ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
     ...(heartbeat !== undefined ? { heartbeatSeconds: heartbeat } : {}),
     ...(taskToken !== undefined ? { taskToken } : {}),

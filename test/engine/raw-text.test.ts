@@ -19,6 +19,19 @@ async function run(def: object, inputText: string) {
 const text = (e: HistoryEvent | undefined, key: 'input' | 'output') => details(e)[key];
 
 describe('exact input text', () => {
+  it('a Task given its input unchanged is dispatched with the original text; with Parameters it is not', async () => {
+    const program = compile({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'fn', End: true } } } as StateMachineDefinition);
+    const start = await step(program, undefined, { kind: 'Start', now: T0, input: 0, inputText: '0.0', meta: META, seed: 1 });
+    const dispatch = start.commands.find((c) => c.kind === 'DispatchTask');
+    expect(dispatch).toMatchObject({ payload: 0, payloadText: '0.0' });
+
+    const built = compile({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'fn', Parameters: { 'v.$': '$' }, End: true } } } as StateMachineDefinition);
+    const r = await step(built, undefined, { kind: 'Start', now: T0, input: 0, inputText: '0.0', meta: META, seed: 1 });
+    const cmd = r.commands.find((c) => c.kind === 'DispatchTask');
+    expect(cmd).toMatchObject({ payload: { v: 0 } });
+    expect(cmd && 'payloadText' in cmd).toBe(false);
+  });
+
   it('ExecutionStarted, the first StateEntered and a pass-through keep the text; a built value does not', async () => {
     const def = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Parameters: { 'v.$': '$' }, End: true } } };
     const { events, state } = await run(def, '[[1, 2, 3]]');
