@@ -24,7 +24,11 @@ export async function readRequestBody(ctx: Context, limit = BODY_LIMIT): Promise
   try {
     return await readBody(ctx, limit);
   } catch (e) {
-    if (e instanceof BodyTooLarge) throw new ServiceError('ValidationException', e.message, 413);
+    if (e instanceof BodyTooLarge) {
+      // The rest of the upload is still on the socket: answer, then close it rather than let the client reuse it.
+      ctx.set('Connection', 'close');
+      throw new ServiceError('ValidationException', e.message, 413);
+    }
     throw e;
   }
 }

@@ -8,7 +8,7 @@ import Router from '@koa/router';
 import type { Service } from '../service/service.js';
 import { convertFiles, type ImportFile } from '../triggers/import-files.js';
 import { applyImportPlan, type ScheduleSink } from '../triggers/import-apply.js';
-import { BodyTooLarge, readBody } from './body.js';
+import { readRequestBody } from './body.js';
 import { restErrors } from './rest-errors.js';
 
 
@@ -46,15 +46,7 @@ export function importRouter(svc: Service, schedules?: ScheduleSink): Router {
   const router = new Router({ prefix: '/api' });
   router.use(restErrors('import api'));
   router.post('/import', async (ctx) => {
-    let text: string;
-    try {
-      text = await readBody(ctx);
-    } catch (e) {
-      if (!(e instanceof BodyTooLarge)) throw e;
-      ctx.status = 413;
-      ctx.body = { error: 'ValidationException', message: e.message };
-      return;
-    }
+    const text = await readRequestBody(ctx);
     const req = parseRequest(text);
     if (typeof req === 'string') {
       ctx.status = 400;

@@ -9,19 +9,13 @@ import {
   createMapping, deleteMapping, describeQueue, listDeadLetters, listMappings, listQueues, putQueue, redriveDeadLetters, sendMessage,
 } from '../service/queues.js';
 import type { Service } from '../service/service.js';
-import { BodyTooLarge, readBody } from './body.js';
+import { readRequestBody } from './body.js';
 import { restErrors } from './rest-errors.js';
 
 
 /** The JSON body (undefined when empty); 400 when it is not JSON. */
 async function json(ctx: Context): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readBody(ctx, 1024 * 1024);
-  } catch (e) {
-    if (e instanceof BodyTooLarge) throw new ServiceError('ValidationException', e.message, 413);
-    throw e;
-  }
+  const text = await readRequestBody(ctx, 1024 * 1024);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -12,6 +12,7 @@ import type { Service } from '../service/service.js';
 import { readRequestBody } from './body.js';
 import { OPENAPI } from './openapi.js';
 import { restErrors } from './rest-errors.js';
+import { mapTimestamps } from '../util/aws-wire.js';
 
 /** The request body parsed as JSON, or its raw text when it is not JSON. */
 async function bodyOf(ctx: Context): Promise<{ text: string; json: unknown }> {
@@ -28,17 +29,12 @@ function jsonBody(b: { text: string; json: unknown }): unknown {
   return b.json;
 }
 
-const DATE_KEYS = new Set(['creationDate', 'updateDate', 'startDate', 'stopDate', 'redriveDate', 'timestamp']);
+const toIso = (ms: number): string => new Date(ms).toISOString();
 
-/** Epoch-ms numbers under timestamp member names become ISO-8601 strings. */
+/** The REST rendering: timestamps as ISO-8601 strings. */
 function toRest(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toRest);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = DATE_KEYS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : toRest(v);
-  return out;
+  return mapTimestamps(value, toIso);
 }
-
 
 /** An execution id in a path: a full execution ARN, or `stateMachineName:executionName`. */
 function executionArn(svc: Service, id: string): string {

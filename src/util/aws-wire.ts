@@ -5,14 +5,21 @@
  */
 const DATE_KEYS = new Set(['creationDate', 'updateDate', 'startDate', 'stopDate', 'redriveDate', 'timestamp']);
 
-/** Epoch-ms numbers under AWS timestamp member names become epoch seconds; undefined members are dropped. */
-export function toWire(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toWire);
+/** Copies `value`, rendering epoch-ms numbers under AWS timestamp member names with `render`; drops undefined. */
+export function mapTimestamps(value: unknown, render: (ms: number) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapTimestamps(v, render));
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    out[k] = DATE_KEYS.has(k) && typeof v === 'number' ? v / 1000 : toWire(v);
+    out[k] = DATE_KEYS.has(k) && typeof v === 'number' ? render(v) : mapTimestamps(v, render);
   }
   return out;
+}
+
+const toSeconds = (ms: number): number => ms / 1000;
+
+/** The AWS JSON rendering: timestamps as epoch seconds. */
+export function toWire(value: unknown): unknown {
+  return mapTimestamps(value, toSeconds);
 }

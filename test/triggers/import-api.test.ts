@@ -73,6 +73,12 @@ describe('POST /api/import', () => {
     expect(await machineNames()).toEqual(before);
   });
 
+  it('answers an oversized body with 413 ValidationException', async () => {
+    const res = await fetch(`${server.url}/api/import`, { method: 'POST', body: 'x'.repeat(9 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: string }).error).toBe('ValidationException');
+  });
+
   it('answers malformed requests with 400 and a clear message', async () => {
     for (const body of ['nope', '{}', '{"files": []}', '{"files": [{"name": 1}]}', '{"files": [{"name": "a.json", "content": "{}"}], "map": [1]}']) {
       const res = await fetch(`${server.url}/api/import`, { method: 'POST', body });
