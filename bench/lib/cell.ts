@@ -3,6 +3,7 @@
  * crash stays in its cell. Usage: node --import tsx bench/lib/cell.ts '<CellSpec JSON>'; prints one JSON line.
  */
 import Database from 'better-sqlite3';
+import { chunkText } from '../../src/store/history.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,8 +54,16 @@ export interface CellResult {
 function countHistory(file: string): { rows: number; bytes: number } {
   const db = new Database(file, { readonly: true });
   try {
-    const r = db.prepare('SELECT count(*) AS n, coalesce(sum(length(event)), 0) AS b FROM history').get() as { n: number; b: number };
-    return { rows: r.n, bytes: r.b };
+    // Events, not rows: the store keeps up to 64 events of one commit in one history_chunks row, deflated when
+    // large (src/store/history.ts). Bytes are the events' JSON text, the size the raw-insert baseline writes.
+    let rows = 0;
+    let bytes = 0;
+    for (const r of db.prepare('SELECT first_id AS f, last_id AS l, events FROM history_chunks').iterate() as IterableIterator<{ f: number; l: number; events: string | Buffer }>) {
+      const n = r.l - r.f + 1;
+      rows += n;
+      bytes += chunkText(r.events).length - 2 - (n - 1); // "[e1,e2]" less brackets and commas
+    }
+    return { rows, bytes };
   } finally {
     db.close();
   }

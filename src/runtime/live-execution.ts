@@ -41,8 +41,8 @@ export interface LiveExecution {
    * recovery resumes from, when the next input arrives.
    */
   parked?: true;
-  /** Resolved after the next commit that includes this execution. */
-  commitWaiters: (() => void)[];
+  /** Called after the next commit that includes this execution; with the error when that commit failed. */
+  commitWaiters: ((err?: Error) => void)[];
   doneWaiters: ((r: ExecutionResult) => void)[];
 }
 
@@ -52,13 +52,19 @@ export interface TickWork {
   write: Omit<StepWrite, 'executionId'>;
   commands: Command[];
   state: ExecutionState;
+  /** Every input the tick took from the mailbox, in order: put back if the commit fails. */
+  inputs: EngineInput[];
+  /** Task ids this tick added to live.startedTasks / live.closedTasks: taken out again if the commit fails. */
+  marked: { started: string[]; closed: string[] };
 }
 
 /** Starts an empty TickWork for `live`. */
-export function newWork(live: LiveExecution, state: ExecutionState): TickWork {
+export function newWork(live: LiveExecution, state: ExecutionState, inputs: EngineInput[]): TickWork {
   return {
     live,
     state,
+    inputs,
+    marked: { started: [], closed: [] },
     commands: [],
     write: {
       journal: [], events: [], state: '', status: state.status, output: null, error: null, cause: null,

@@ -19,6 +19,9 @@ import { accumulate, engineFailure, newWork, resultOf, type ExecutionResult, typ
 const LAZY_MS = 5;
 /** Interval of the park sweep, which drops the state of idle persisted executions (see LiveExecution.parked). */
 const PARK_AFTER_MS = 1000;
+/** Back-off after a failed commit (disk full, I/O error): 50 ms, doubling up to 5 s, until a commit succeeds. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 5000;
 
 export interface RunnerOptions {
   store: Store;
@@ -50,6 +53,9 @@ export class Runner {
   private parkTimer: ReturnType<typeof setTimeout> | undefined;
   private ticking = false;
   private closed = false;
+  /** Consecutive failed commits, and the timer of the next attempt (no tick runs before it). */
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private nextMemoryId = -1;
 
   constructor(private readonly o: RunnerOptions) {}
@@ -62,8 +68,8 @@ export class Runner {
     const live = this.track(req.row.arn, req.persist ? 0 : this.nextMemoryId--, req.persist, req.program, undefined);
     if (req.persist) live.insert = req.row;
     const done = new Promise<ExecutionResult>((resolve) => live.doneWaiters.push(resolve));
-    const committed = new Promise<LiveExecution>((resolve) => {
-      live.commitWaiters.push(() => resolve(live));
+    const committed = new Promise<LiveExecution>((resolve, reject) => {
+      live.commitWaiters.push((err) => (err ? reject(err) : resolve(live)));
       this.enqueue(live, req.start);
     });
     return { live, committed, done };
@@ -86,8 +92,8 @@ export class Runner {
   redrive(row: ExecutionRow, program: unknown, input: Extract<EngineInput, { kind: 'Redrive' }>): Promise<boolean> {
     if (this.live.has(row.arn) || !row.state) return Promise.resolve(false);
     const live = this.track(row.arn, row.id, true, program, JSON.parse(row.state) as ExecutionState);
-    return new Promise((resolve) => {
-      live.commitWaiters.push(() => resolve(live.state?.status === 'RUNNING'));
+    return new Promise((resolve, reject) => {
+      live.commitWaiters.push((err) => (err ? reject(err) : resolve(live.state?.status === 'RUNNING')));
       this.enqueue(live, input);
     });
   }
@@ -102,11 +108,14 @@ export class Runner {
     return !!live;
   }
 
-  /** Queues an input and resolves after the step that consumed it is committed. */
+  /**
+   * Queues an input and resolves after the step that consumed it is committed. Rejects when that commit fails:
+   * the input stays queued and is committed by a later attempt, but the caller is not told it is durable.
+   */
   sendAndCommit(arn: string, input: EngineInput): Promise<boolean> {
     const live = this.live.get(arn);
-    return !live ? Promise.resolve(false) : new Promise((resolve) => {
-      live.commitWaiters.push(() => resolve(true));
+    return !live ? Promise.resolve(false) : new Promise((resolve, reject) => {
+      live.commitWaiters.push((err) => (err ? reject(err) : resolve(true)));
       this.enqueue(live, input);
     });
   }
@@ -131,6 +140,7 @@ export class Runner {
   close(): void {
     this.closed = true;
     if (this.lazyTimer) clearTimeout(this.lazyTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.parkTimer) clearTimeout(this.parkTimer);
     this.idle.clear();
     for (const live of this.live.values()) this.release(live);
@@ -158,7 +168,7 @@ export class Runner {
   }
 
   private scheduleLazy(): void {
-    if (this.lazyTimer || this.scheduled || this.ticking || this.closed) return;
+    if (this.lazyTimer || this.scheduled || this.ticking || this.closed || this.retryTimer) return;
     this.lazyTimer = setTimeout(() => {
       this.lazyTimer = undefined;
       if (this.ready.size > 0) this.schedule();
@@ -166,7 +176,7 @@ export class Runner {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.ticking || this.closed) return;
+    if (this.scheduled || this.ticking || this.closed || this.retryTimer) return;
     this.scheduled = true;
     setImmediate(() => void this.tick());
   }
@@ -183,21 +193,28 @@ export class Runner {
       const batch = [...this.ready];
       this.ready.clear();
       const works = (await Promise.all(batch.map((live) => this.drain(live)))).filter((w): w is TickWork => !!w);
-      if (!this.closed) {
-        this.commit(works);
-        // Committed: every execution must take its new state even if acting on another one throws.
-        for (const work of works) {
-          try {
-            this.act(work);
-          } catch (e) {
-            this.o.log?.(`runner: acting on ${work.live.arn} failed: ${(e as Error).stack ?? String(e)}`);
-          }
+      if (this.closed) return;
+      const persisted = works.filter((w) => w.live.persist);
+      let committed = true;
+      try {
+        this.commit(persisted);
+        this.failures = 0;
+      } catch (e) {
+        committed = false;
+        this.commitFailed(persisted, e instanceof Error ? e : new Error(String(e)));
+      }
+      // Every execution whose work is durable (or needs no store) must take its new state even if acting on another
+      // one throws.
+      for (const work of works) {
+        if (!committed && work.live.persist) continue;
+        try {
+          this.act(work);
+        } catch (e) {
+          this.o.log?.(`runner: acting on ${work.live.arn} failed: ${(e as Error).stack ?? String(e)}`);
         }
       }
     } catch (e) {
-      // The commit failed: nothing of this tick is durable, so nothing is acted on; release waiting callers.
       this.o.log?.(`runner: tick failed: ${(e as Error).stack ?? String(e)}`);
-      for (const live of this.live.values()) for (const w of live.commitWaiters.splice(0)) w();
     } finally {
       this.ticking = false;
       if (this.urgent) this.schedule();
@@ -225,10 +242,16 @@ export class Runner {
       }
       // A refused redrive (nothing to restart) changes nothing: no journal entry, no write.
       if (input.kind === 'Redrive' && result.events.length === 0) continue;
-      work ??= newWork(live, result.state);
+      work ??= newWork(live, result.state, inputs);
       accumulate(work, input, result);
-      if (input.kind === 'TaskStarted') (live.startedTasks ??= new Set()).add(input.taskId);
-      if (input.kind === 'TaskSucceeded' || input.kind === 'TaskFailed') (live.closedTasks ??= new Set()).add(input.taskId);
+      if (input.kind === 'TaskStarted') {
+        (live.startedTasks ??= new Set()).add(input.taskId);
+        work.marked.started.push(input.taskId);
+      }
+      if (input.kind === 'TaskSucceeded' || input.kind === 'TaskFailed') {
+        (live.closedTasks ??= new Set()).add(input.taskId);
+        work.marked.closed.push(input.taskId);
+      }
     }
     if (!work) {
       // A refused Start (not acknowledged) or refused redrive leaves nothing to keep: forget the execution.
@@ -238,9 +261,8 @@ export class Runner {
     return work;
   }
 
-  /** One transaction for the whole tick. */
-  private commit(works: TickWork[]): void {
-    const persisted = works.filter((w) => w.live.persist);
+  /** One transaction for the whole tick (only executions that persist). */
+  private commit(persisted: TickWork[]): void {
     if (persisted.length === 0) return;
     const ex = this.o.store.executions;
     // New rows get their ids inside the transaction but keep them only once it has committed.
@@ -253,6 +275,38 @@ export class Runner {
       live.id = ids[i]!;
       delete live.insert;
     });
+  }
+
+  /**
+   * The tick's transaction failed (disk full, I/O error) and was rolled back: nothing of it is durable and nothing of
+   * it is acted on. An execution that was already stored gets its inputs back at the head of its mailbox, to be
+   * stepped and committed again (the engine is deterministic, so the retry writes the same history); a new
+   * execution, never stored, is forgotten and its StartExecution fails. Callers waiting for the commit get the
+   * error. Ticks pause for a back-off, so a full disk is retried, not spun on.
+   */
+  private commitFailed(persisted: TickWork[], err: Error): void {
+    this.failures++;
+    this.o.log?.(`runner: commit failed (attempt ${this.failures}), retrying: ${err.stack ?? String(err)}`);
+    for (const { live, inputs, marked } of persisted) {
+      for (const id of marked.started) live.startedTasks?.delete(id);
+      for (const id of marked.closed) live.closedTasks?.delete(id);
+      if (live.insert) {
+        this.live.delete(live.arn);
+        this.release(live);
+        const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: this.o.clock.now() };
+        for (const w of live.doneWaiters.splice(0)) w(result);
+      } else {
+        live.mailbox.unshift(...inputs);
+        this.ready.add(live);
+      }
+      for (const w of live.commitWaiters.splice(0)) w(err);
+    }
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.urgent = true;
+      this.schedule();
+    }, delay);
   }
 
   /** After commit: publish, then perform the commands. */

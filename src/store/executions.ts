@@ -1,6 +1,7 @@
 /** Executions with their journal of engine inputs, AWS-shaped history, outbox of commands and timers. */
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Db } from './db.js';
+import { historyRepo } from './history.js';
 
 export interface ExecutionRow {
   id: number;
@@ -73,9 +74,6 @@ export function executionRepo(db: Db) {
     update: db.prepare(`UPDATE executions SET state = @state, status = @status, output = @output, error = @error,
       cause = @cause, stop_ms = @stopMs, journal_len = journal_len + @appended WHERE id = @executionId`),
     journal: db.prepare('SELECT input FROM journal WHERE execution_id = ? ORDER BY seq'),
-    history: db.prepare('SELECT event FROM history WHERE execution_id = ? AND event_id > ? ORDER BY event_id LIMIT ?'),
-    historyDesc: db.prepare('SELECT event FROM history WHERE execution_id = ? AND event_id < ? ORDER BY event_id DESC LIMIT ?'),
-    historyCount: db.prepare('SELECT count(*) AS n FROM history WHERE execution_id = ?'),
     outbox: db.prepare('SELECT task_id AS taskId, command, started FROM outbox WHERE execution_id = ?'),
     addOutbox: db.prepare('INSERT OR REPLACE INTO outbox (execution_id, task_id, command, started) VALUES (?, ?, ?, 0)'),
     markOutbox: db.prepare('UPDATE outbox SET started = ? WHERE execution_id = ? AND task_id = ?'),
@@ -86,8 +84,7 @@ export function executionRepo(db: Db) {
     deleteTimer: db.prepare('DELETE FROM timers WHERE execution_id = ? AND timer_id = ?'),
     clearTimers: db.prepare('DELETE FROM timers WHERE execution_id = ?'),
   };
-  const appendHistory = multiRowInserter(db, 'history (execution_id, event_id, event)', '(?, ?, ?)',
-    (p: unknown[], executionId: number, e: HistoryEvent) => p.push(executionId, e.id, JSON.stringify(e)));
+  const history = historyRepo(db);
   // The journal's seq continues from the row's journal_len, read before the UPDATE below moves it.
   const appendJournal = multiRowInserter(db, 'journal (execution_id, seq, input)',
     '(?, (SELECT journal_len FROM executions WHERE id = ?) + ?, ?)',
@@ -110,19 +107,14 @@ export function executionRepo(db: Db) {
     insert: (row: NewExecution) => Number(s.insert.run(row).lastInsertRowid),
     journal: (id: number) => (s.journal.all(id) as { input: string }[]).map((r) => r.input),
     /** History events with id > afterId ascending, or with id < beforeId descending. */
-    history(id: number, q: { after?: number; before?: number; limit: number }): HistoryEvent[] {
-      const rows = (q.before !== undefined
-        ? s.historyDesc.all(id, q.before, q.limit)
-        : s.history.all(id, q.after ?? 0, q.limit)) as { event: string }[];
-      return rows.map((r) => JSON.parse(r.event) as HistoryEvent);
-    },
-    historyCount: (id: number) => (s.historyCount.get(id) as { n: number }).n,
+    history: history.page,
+    historyCount: history.count,
     outbox: (id: number) => s.outbox.all(id) as { taskId: string; command: string; started: number }[],
     timers: (id: number) => s.timers.all(id) as { timerId: string; fireAt: number }[],
     /** Writes one step's journal, history, state, outbox and timers. Call inside a transaction. */
     applyStep(w: StepWrite): void {
       appendJournal(w.executionId, w.journal);
-      appendHistory(w.executionId, w.events);
+      history.append(w.executionId, w.events);
       s.update.run({
         executionId: w.executionId, state: w.state, status: w.status, output: w.output, error: w.error,
         cause: w.cause, stopMs: w.stopMs, appended: w.journal.length,
@@ -155,8 +147,8 @@ export function executionRepo(db: Db) {
 const BATCH = 64;
 
 /**
- * Inserts rows with multi-row INSERT statements, prepared lazily per row count (1..64). A W1 Pass state writes
- * 2 history rows and a W2/W3 tick 40,006: one statement call per row was the store's largest cost.
+ * Inserts rows with multi-row INSERT statements, prepared lazily per row count (1..64): one native call per 64
+ * rows instead of one per row (a W2/W3 tick journals thousands of Map/loop inputs in one commit).
  */
 function multiRowInserter<T>(db: Db, into: string, tuple: string, bind: (params: unknown[], executionId: number, item: T, i: number) => void) {
   const byCount: (ReturnType<Db['prepare']> | undefined)[] = [];

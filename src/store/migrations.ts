@@ -260,4 +260,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX bus_events_pending ON bus_events (delivered_ms, seq);
   `,
+  // 5: history in chunks: one row holds the events of one commit of one execution, at most 64 of them (ids
+  // first_id..last_id, contiguous), as a JSON array. One row per event made SQLite's per-row B-tree work the store's
+  // largest cost (docs/performance.md); reads parse a chunk and slice it. Old rows become one-event chunks.
+  `
+  CREATE TABLE history_chunks (
+    execution_id INTEGER NOT NULL,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL,
+    events TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX history_chunks_by_last ON history_chunks (execution_id, last_id);
+  INSERT INTO history_chunks (execution_id, first_id, last_id, events)
+    SELECT execution_id, event_id, event_id, '[' || event || ']' FROM history ORDER BY execution_id, event_id;
+  DROP TABLE history;
+  `,
 ];

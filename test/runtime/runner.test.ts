@@ -1,5 +1,5 @@
 /** The runner over a real SQLite store, with a fake clock and the fake engine at the engine port. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchTaskCommand, TaskDispatcher, TaskOutcome } from '../../src/dispatch/types.js';
 import { fakeClock } from '../../src/runtime/clock.js';
 import { Runner, type StartRequest } from '../../src/runtime/runner.js';
@@ -234,5 +234,32 @@ describe('runner', () => {
     const req = { ...request('m', [], clock.now()), persist: false };
     expect((await runner.start(req).done).status).toBe('SUCCEEDED');
     expect(store.executions.get(req.row.arn)).toBeUndefined();
+  });
+
+  it('keeps the inputs of a commit that fails (database full) and commits them once writes succeed again', async () => {
+    const { store, clock, runner, pending } = setup();
+    const a = runner.start(request('full-a', ['task', 'task'], clock.now()));
+    await a.committed;
+    await vi.waitFor(() => expect(types(store, a.live.arn)).toEqual(['ExecutionStarted', 'TaskStarted']));
+    // A real SQLite failure: no page may be added to the database any more (SQLITE_FULL, "database or disk is full").
+    store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true }) as number}`);
+    const big = 'x'.repeat(100_000);
+    const b = runner.start({ ...request('full-b', ['wait'], clock.now()), start: { kind: 'Start', now: clock.now(), input: { big }, meta: {} as never, seed: 1 } });
+    await expect(b.committed).rejects.toThrow(/full/);
+    expect(await b.done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    // An answer for a stored execution: its commit fails too, and the caller is told so.
+    await expect(runner.sendAndCommit(a.live.arn, { kind: 'TaskSucceeded', now: clock.now(), taskId: 't0', output: big })).rejects.toThrow(/full/);
+    pending[0]!({ ok: true, output: 'late' }); // the call's own answer arrives meanwhile: dropped once t0 is closed
+    await new Promise((r) => setTimeout(r, 200)); // several retries, all refused
+    expect(types(store, a.live.arn)).toEqual(['ExecutionStarted', 'TaskStarted']);
+    expect(runner.get(a.live.arn)?.state?.status).toBe('RUNNING');
+    store.db.pragma('max_page_count = 1073741823');
+    // The next retry commits the kept input: the execution goes on from it, nothing lost or doubled.
+    await vi.waitFor(() => expect(pending.length).toBe(2), { timeout: 3000 });
+    pending[1]!({ ok: true, output: 'done' });
+    const result = await a.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '"done"' });
+    expect(types(store, a.live.arn)).toEqual(['ExecutionStarted', 'TaskStarted', 'TaskSucceeded', 'TaskStarted', 'TaskSucceeded', 'ExecutionSucceeded']);
+    expect(store.executions.get(b.live.arn)).toBeUndefined();
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * The AWS-shaped history, stored in chunks: one row holds up to CHUNK events of one commit of one execution
+ * (ids first_id..last_id, contiguous) as a JSON array, deflated once it is large enough to be worth it.
+ *
+ * Why chunks: with one row per event, SQLite's per-row B-tree work was the store's largest cost (W4 writes 206
+ * events per execution). Why deflate: the history is the bulk of what a commit writes; in WAL mode every page
+ * written costs two write syscalls at commit and two more copies at checkpoint, and event JSON shrinks ~10× at
+ * zlib level 1 for ~1.6 µs per KB — cheaper than the pages it saves (docs/performance.md). Small chunks (a Task's
+ * few events) stay plain text.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { HistoryEvent } from '../engine/contract.js';
+import type { Db } from './db.js';
+
+/** Most events in one chunk row: a read parses at most this many to return one. */
+const CHUNK = 64;
+/** Past this many characters a chunk of more than one event is split in two. */
+const CHUNK_BYTES = 256 * 1024;
+/** Chunks of at least this many characters are stored deflated (a BLOB); shorter ones as TEXT. */
+const DEFLATE_FROM = 2048;
+
+interface ChunkRow { events: string | Buffer }
+
+/** The JSON text of a stored chunk, whichever form it was stored in. */
+export function chunkText(stored: string | Buffer): string {
+  return typeof stored === 'string' ? stored : inflateRawSync(stored).toString('utf8');
+}
+
+export function historyRepo(db: Db) {
+  const s = {
+    // A chunk holds ids first_id..last_id with last_id - first_id < CHUNK, so the chunks holding an id < before all
+    // have last_id < before + CHUNK: the index range stays tight when paging backwards.
+    after: db.prepare('SELECT events FROM history_chunks WHERE execution_id = ? AND last_id > ? ORDER BY last_id'),
+    before: db.prepare(`SELECT events FROM history_chunks WHERE execution_id = ? AND last_id < ? + ${CHUNK} ORDER BY last_id DESC`),
+    count: db.prepare('SELECT coalesce(sum(last_id - first_id + 1), 0) AS n FROM history_chunks WHERE execution_id = ?'),
+    add: db.prepare('INSERT INTO history_chunks (execution_id, first_id, last_id, events) VALUES (?, ?, ?, ?)'),
+  };
+  const parse = (r: ChunkRow) => JSON.parse(chunkText(r.events)) as HistoryEvent[];
+
+  /** Writes events (ascending, contiguous ids) in chunks of at most CHUNK events and, past one event, CHUNK_BYTES. */
+  const append = (executionId: number, events: readonly HistoryEvent[], from = 0, to = events.length): void => {
+    for (let i = from; i < to; i += CHUNK) {
+      const end = Math.min(i + CHUNK, to);
+      const text = JSON.stringify(events.slice(i, end));
+      if (text.length > CHUNK_BYTES && end - i > 1) {
+        // Large payloads: halve the chunk so that reading one event never parses megabytes of its neighbours.
+        const mid = i + ((end - i) >> 1);
+        append(executionId, events, i, mid);
+        append(executionId, events, mid, end);
+      } else {
+        s.add.run(executionId, events[i]!.id, events[end - 1]!.id, text.length >= DEFLATE_FROM ? deflateRawSync(text, { level: 1 }) : text);
+      }
+    }
+  };
+
+  return {
+    append,
+    /** Events with id > after ascending, or with id < before descending; at most `limit`. */
+    page(id: number, q: { after?: number; before?: number; limit: number }): HistoryEvent[] {
+      const out: HistoryEvent[] = [];
+      if (q.limit <= 0) return out;
+      if (q.before !== undefined) {
+        for (const r of s.before.iterate(id, q.before) as IterableIterator<ChunkRow>) {
+          const events = parse(r);
+          for (let i = events.length - 1; i >= 0 && out.length < q.limit; i--) if (events[i]!.id < q.before) out.push(events[i]!);
+          if (out.length >= q.limit) break;
+        }
+      } else {
+        const after = q.after ?? 0;
+        for (const r of s.after.iterate(id, after) as IterableIterator<ChunkRow>) {
+          const events = parse(r);
+          for (let i = 0; i < events.length && out.length < q.limit; i++) if (events[i]!.id > after) out.push(events[i]!);
+          if (out.length >= q.limit) break;
+        }
+      }
+      return out;
+    },
+    count: (id: number) => (s.count.get(id) as { n: number }).n,
+  };
+}
