@@ -14,6 +14,14 @@ export type Db = Database.Database;
 export function openDatabase(path: string, durability: Durability = 'normal'): Db {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // One process owns a database file: the runner resumes every RUNNING execution it finds, so two services on one
+  // file would run them twice. EXCLUSIVE (set before WAL is entered) holds the lock until close, keeps the
+  // WAL index in process memory instead of a shared -shm file, and saves the ~12 fcntl lock calls SQLite makes per
+  // transaction otherwise (docs/performance.md).
+  if (path !== ':memory:') {
+    db.pragma('locking_mode = EXCLUSIVE');
+    claim(db, path);
+  }
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode never corrupts the database; it may lose the last commits on power loss (not on a
   // process crash). FULL fsyncs every commit.
@@ -22,6 +30,21 @@ export function openDatabase(path: string, durability: Durability = 'normal'): D
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/** Takes the exclusive lock now (an EXCLUSIVE write lock is taken at the first write), with a clear error if it is held. */
+function claim(db: Db, path: string): void {
+  db.pragma('busy_timeout = 0');
+  try {
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (e) {
+    db.close();
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new Error(`The database ${path} is in use by another process (a service holds its database exclusively)`);
+    }
+    throw e;
+  }
 }
 
 /** Applies every migration newer than the recorded schema version. */

@@ -16,8 +16,8 @@ import type { Db } from './db.js';
 const CHUNK = 64;
 /** Past this many characters a chunk of more than one event is split in two. */
 const CHUNK_BYTES = 256 * 1024;
-/** Chunks of at least this many characters are stored deflated (a BLOB); shorter ones as TEXT. */
-const DEFLATE_FROM = 2048;
+/** Chunks of at least a page (4 KiB) are stored deflated (a BLOB): a smaller one rarely saves a page. */
+const DEFLATE_FROM = 4096;
 
 interface ChunkRow { events: string | Buffer }
 

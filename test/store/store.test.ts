@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/db.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
@@ -44,6 +45,24 @@ describe('store', () => {
     expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
     const full = fileStore('full').store;
     expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('owns its database file: a second store on it is refused with a clear error until the first closes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asl-store-'));
+    const first = fileStore('normal', dir);
+    expect(first.store.db.pragma('locking_mode', { simple: true })).toBe('exclusive');
+    expect(() => openStore(first.path)).toThrow(/in use by another process/);
+    // Reads by another connection are refused too: no process can see a half-applied tick or resume its executions.
+    const other = new Database(first.path, { readonly: true });
+    try {
+      expect(() => other.prepare('SELECT count(*) FROM executions').get()).toThrow(/locked/);
+    } finally {
+      other.close();
+    }
+    const id = newExecution(first.store, 'owned');
+    first.store.close();
+    stores.splice(stores.indexOf(first.store), 1);
+    expect(fileStore('normal', dir).store.executions.byId(id)?.name).toBe('owned');
   });
 
   it('records the schema version and migrates only once', () => {
