@@ -2,8 +2,6 @@
  * One benchmark cell (workload × mode × concurrency) in its own process, so peak RSS is the cell's own and a
  * crash stays in its cell. Usage: node --import tsx bench/lib/cell.ts '<CellSpec JSON>'; prints one JSON line.
  */
-import Database from 'better-sqlite3';
-import { chunkText } from '../../src/store/history.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,24 +49,6 @@ export interface CellResult {
   profile?: Profile;
 }
 
-function countHistory(file: string): { rows: number; bytes: number } {
-  const db = new Database(file, { readonly: true });
-  try {
-    // Events, not rows: the store keeps up to 64 events of one commit in one history_chunks row, deflated when
-    // large (src/store/history.ts). Bytes are the events' JSON text, the size the raw-insert baseline writes.
-    let rows = 0;
-    let bytes = 0;
-    for (const r of db.prepare('SELECT first_id AS f, last_id AS l, events FROM history_chunks').iterate() as IterableIterator<{ f: number; l: number; events: string | Buffer }>) {
-      const n = r.l - r.f + 1;
-      rows += n;
-      bytes += chunkText(r.events).length - 2 - (n - 1); // "[e1,e2]" less brackets and commas
-    }
-    return { rows, bytes };
-  } finally {
-    db.close();
-  }
-}
-
 async function runCell(spec: CellSpec): Promise<CellResult> {
   const workload = loadWorkloads(spec.dir).find((w) => w.id === spec.workload);
   if (!workload) throw new Error(`no workload ${spec.workload} in ${spec.dir}`);
@@ -83,8 +63,7 @@ async function runCell(spec: CellSpec): Promise<CellResult> {
     try {
       const warm = Math.max(1, Math.min(20, Math.ceil(spec.executions / 10)));
       await drive(mode.runOne, warm, Math.min(spec.concurrency, warm), workload.expect);
-      const dbFile = join(tmp, 'durable.db');
-      const before = spec.mode === 'durable' ? countHistory(dbFile) : undefined;
+      const before = mode.countHistory?.();
       const commitsBefore = mode.commits?.() ?? 0;
       // The raw keep-alive round trip to the same echo endpoint, in this process, just before the measured run:
       // the effective input of one W5 Task (Parameters: payload + step).
@@ -106,10 +85,11 @@ async function runCell(spec: CellSpec): Promise<CellResult> {
         wrong: r.wrong, failed: r.failed, ...(r.firstProblem ? { problem: r.firstProblem } : {}),
         ...(rtt ? { rawRoundTripMs: rtt.p50, rawRoundTripMeanMs: rtt.mean } : {}),
       };
+      // Counted through the service's own connection: it holds its database file exclusively until closed.
+      const after = mode.countHistory?.();
       await mode.close();
       if (prof) return { ...res, hotPaths: selfTimes(prof.profile, spec.root).slice(0, 40), profile: prof.profile };
-      if (before) {
-        const after = countHistory(dbFile);
+      if (before && after) {
         const rows = after.rows - before.rows;
         const rowBytes = rows > 0 ? (after.bytes - before.bytes) / rows : 0;
         const raw = rawInsertRate(tmp, rowBytes);

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { createService } from '../../src/service/service.js';
 import { start } from '../../src/service/executions.js';
 import { putFunction } from '../../src/service/functions.js';
+import type { Db } from '../../src/store/db.js';
+import { chunkText } from '../../src/store/history.js';
 import { startChild } from './children.js';
 import { postJson, putJson } from './http-post.js';
 import { taskStateNames, type Workload } from './workloads.js';
@@ -23,6 +25,8 @@ export interface Mode {
   childPeakRssMb?: () => number | undefined;
   /** Store transactions (group commits) so far, where the mode can count them. */
   commits?: () => number;
+  /** History events stored so far and the characters of their JSON (durable mode). */
+  countHistory?: () => { rows: number; bytes: number };
   close(): Promise<void>;
 }
 
@@ -35,6 +39,21 @@ const ECHO = 'echo';
 function outputOf(r: { status: string; output?: string; error?: string; cause?: string }): unknown {
   if (r.status !== 'SUCCEEDED') throw new Error(`${r.status} ${r.error ?? ''} ${r.cause?.slice(0, 200) ?? ''}`);
   return JSON.parse(r.output ?? 'null');
+}
+
+/**
+ * Events, not rows: the store keeps up to 64 events of one commit in one history_chunks row, deflated when large
+ * (src/store/history.ts). Bytes are the events' JSON text, the size the raw-insert baseline writes per row.
+ */
+function countHistory(db: Db): { rows: number; bytes: number } {
+  let rows = 0;
+  let bytes = 0;
+  for (const r of db.prepare('SELECT first_id AS f, last_id AS l, events FROM history_chunks').iterate() as IterableIterator<{ f: number; l: number; events: string | Buffer }>) {
+    const n = r.l - r.f + 1;
+    rows += n;
+    bytes += chunkText(r.events).length - 2 - (n - 1); // "[e1,e2]" less brackets and commas
+  }
+  return { rows, bytes };
 }
 
 async function embedded(s: ModeSetup, type: 'STANDARD' | 'EXPRESS'): Promise<Mode> {
@@ -54,6 +73,7 @@ async function embedded(s: ModeSetup, type: 'STANDARD' | 'EXPRESS'): Promise<Mod
   const input = s.workload.inputText;
   return {
     commits: () => commits,
+    ...(type === 'STANDARD' ? { countHistory: () => countHistory(store.db) } : {}),
     async runOne() {
       const started = await start(svc.ctx, { stateMachineArn, input }, false);
       return outputOf(await started.done);
