@@ -88,7 +88,11 @@ export function accumulate(work: TickWork, input: EngineInput, result: StepResul
   }
   for (const c of result.commands) {
     switch (c.kind) {
-      case 'DispatchTask': w.outbox.push({ taskId: c.taskId, command: JSON.stringify(c) }); break;
+      case 'DispatchTask':
+        w.outbox.push(c.taskToken === undefined
+          ? { taskId: c.taskId, command: JSON.stringify(c) }
+          : { taskId: c.taskId, command: JSON.stringify(c), token: c.taskToken });
+        break;
       case 'CancelTask': w.outbox.push({ taskId: c.taskId, delete: true }); break;
       case 'StartTimer': w.timers.push({ timerId: c.timerId, fireAt: c.fireAt }); break;
       case 'CancelTimer': w.timers.push({ timerId: c.timerId, fireAt: null }); break;

@@ -131,7 +131,7 @@ export class Runner {
     return this.tokens.get(token);
   }
 
-  /** Forgets a token once its task has been completed (a second SendTaskSuccess is then InvalidToken). */
+  /** Forgets a token once its task has been completed (a second SendTaskSuccess is then TaskTimedOut). */
   forgetToken(token: string): void {
     this.tokens.delete(token);
   }

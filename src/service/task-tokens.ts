@@ -1,9 +1,10 @@
 /**
  * SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. Two kinds of token: `.waitForTaskToken` tokens, known
- * to the runner from the commands it dispatched (re-learned from the outbox on recovery), and activity tokens,
- * handed to workers by GetActivityTask and kept in the store. AWS's errors: `InvalidToken` for a token that is
- * not one of ours, `TaskDoesNotExist` for a task already closed, `TaskTimedOut` for one whose Timeout/Heartbeat
- * elapsed, `InvalidOutput` for output that is not JSON.
+ * to the runner from the commands it dispatched while their task is open (re-learned from the outbox on
+ * recovery; every token issued is also kept in the store), and activity tokens, handed to workers by
+ * GetActivityTask and kept in the store. AWS's errors: `InvalidToken` for a token that was never issued;
+ * `TaskTimedOut` ("Task Timed Out: 'Provided task does not exist anymore'") for a token whose task is closed —
+ * answered, timed out, or its execution ended; `InvalidOutput` for output that is not JSON.
  */
 import type { TaskOutcome } from '../dispatch/types.js';
 import type { ActivityTaskRow } from '../store/activities.js';
@@ -14,10 +15,12 @@ import { parseInput } from './executions.js';
 import { req } from './request.js';
 
 const invalid = (token: string) => new ServiceError('InvalidToken', `Invalid Token: '${token}'`);
+/** AWS's answer for a token whose task no longer waits for it, whatever closed the task. */
+const closed = () => new ServiceError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
 
 function taskOf(ctx: ServiceContext, token: string): { arn: string; taskId: string } {
   const t = ctx.runner.taskForToken(token);
-  if (!t) throw invalid(token);
+  if (!t) throw ctx.store.executions.tokenIssued(token) ? closed() : invalid(token);
   return t;
 }
 
@@ -25,8 +28,7 @@ function taskOf(ctx: ServiceContext, token: string): { arn: string; taskId: stri
 function openActivityTask(ctx: ServiceContext, token: string): ActivityTaskRow | undefined {
   const row = activitiesOf(ctx).repo.task(token);
   if (!row) return undefined;
-  if (row.status === 'TIMED_OUT') throw new ServiceError('TaskTimedOut', `Task Timed Out: '${token}'`);
-  if (row.outcome !== null) throw new ServiceError('TaskDoesNotExist', `Task Does Not Exist: '${token}'`);
+  if (row.status === 'TIMED_OUT' || row.outcome !== null) throw closed();
   return row;
 }
 

@@ -40,8 +40,11 @@ export interface StepWrite {
   error: string | null;
   cause: string | null;
   stopMs: number | null;
-  /** Outbox changes in order: a command to store, a new progress mark (1 started, 2 submitted), or null to delete. */
-  outbox: { taskId: string; command?: string; mark?: number; delete?: true }[];
+  /**
+   * Outbox changes in order: a command to store, a new progress mark (1 started, 2 submitted), or null to delete.
+   * `token`: the command's `.waitForTaskToken` token, remembered for good (see tokenIssued).
+   */
+  outbox: { taskId: string; command?: string; token?: string; mark?: number; delete?: true }[];
   /** Timer changes in order: fireAt to (re)arm, null to delete. */
   timers: { timerId: string; fireAt: number | null }[];
   /** Set by a RedriveExecution step: the new redrive count and when it happened. */
@@ -83,6 +86,8 @@ export function executionRepo(db: Db) {
     addTimer: db.prepare('INSERT OR REPLACE INTO timers (execution_id, timer_id, fire_at) VALUES (?, ?, ?)'),
     deleteTimer: db.prepare('DELETE FROM timers WHERE execution_id = ? AND timer_id = ?'),
     clearTimers: db.prepare('DELETE FROM timers WHERE execution_id = ?'),
+    addToken: db.prepare('INSERT OR IGNORE INTO task_tokens (token, execution_id) VALUES (?, ?)'),
+    token: db.prepare('SELECT 1 FROM task_tokens WHERE token = ?'),
   };
   const history = historyRepo(db);
   // The journal's seq continues from the row's journal_len, read before the UPDATE below moves it.
@@ -111,6 +116,8 @@ export function executionRepo(db: Db) {
     historyCount: history.count,
     outbox: (id: number) => s.outbox.all(id) as { taskId: string; command: string; started: number }[],
     timers: (id: number) => s.timers.all(id) as { timerId: string; fireAt: number }[],
+    /** Whether a `.waitForTaskToken` token was ever issued (its task may be closed since). */
+    tokenIssued: (token: string) => s.token.get(token) !== undefined,
     /** Writes one step's journal, history, state, outbox and timers. Call inside a transaction. */
     applyStep(w: StepWrite): void {
       appendJournal(w.executionId, w.journal);
@@ -123,6 +130,7 @@ export function executionRepo(db: Db) {
       const ended = w.status !== 'RUNNING';
       // Only the last state of each outbox row matters at commit: an op followed by a delete of the same task in
       // this write (a Task started and finished in one tick) is skipped; an ended execution clears everything.
+      for (const o of w.outbox) if (o.token !== undefined) s.addToken.run(o.token, w.executionId);
       const deleted = ended ? undefined : lastDeletes(w.outbox);
       if (!ended) for (let i = 0; i < w.outbox.length; i++) {
         const o = w.outbox[i]!;

@@ -275,4 +275,13 @@ export const MIGRATIONS: readonly string[] = [
     SELECT execution_id, event_id, event_id, '[' || event || ']' FROM history ORDER BY execution_id, event_id;
   DROP TABLE history;
   `,
+  // 6: every .waitForTaskToken token ever issued, with its execution: once its task is closed the runner forgets
+  // it, and AWS then answers SendTask* with TaskTimedOut ("Provided task does not exist anymore"), not InvalidToken
+  // (kept for tokens that were never issued).
+  `
+  CREATE TABLE task_tokens (
+    token TEXT PRIMARY KEY,
+    execution_id INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -83,7 +83,7 @@ describe('activity tasks', () => {
     expect(history[2]?.activityScheduledEventDetails?.resource).toBe(activityArn);
     // workerName reaches ActivityStarted once the runner and engine carry it (DispatchHooks.onStarted({ workerName })).
     expect(history[3]?.activityStartedEventDetails?.workerName ?? 'w1').toBe('w1');
-    expect(await errorOf(h.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken!, output: '{}' })))).toBe('TaskDoesNotExist');
+    expect(await errorOf(h.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken!, output: '{}' })))).toBe('TaskTimedOut');
   });
 
   it('hands one task to exactly one of two pollers; SendTaskFailure fails the execution', async () => {
@@ -141,7 +141,7 @@ describe('activity tasks', () => {
     expect((await rest(h.url, 'POST', `/api/tasks/${token}/heartbeat`)).status).toBe(200);
     expect((await rest(h.url, 'POST', `/api/tasks/${token}/success`, '[1,2]')).status).toBe(200);
     expect(await finished(h.sfn, executionArn!)).toMatchObject({ status: 'SUCCEEDED', output: '[1,2]' });
-    expect((await rest(h.url, 'POST', `/api/tasks/${token}/success`, '{}')).json['error']).toBe('TaskDoesNotExist');
+    expect((await rest(h.url, 'POST', `/api/tasks/${token}/success`, '{}')).json['error']).toBe('TaskTimedOut');
   });
 });
 

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateStateMachineCommand, DescribeExecutionCommand, SendTaskFailureCommand,
-  SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand,
+  SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService } from '../../src/service/service.js';
@@ -77,7 +77,9 @@ describe('lambda tasks', () => {
     expect(await tokenReady(token)).toBe(true);
     await h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"answer":42}' }));
     expect(await finished(a.executionArn!)).toMatchObject({ status: 'SUCCEEDED', output: '{"answer":42}' });
-    expect((await errorOf(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).name).toBe('InvalidToken');
+    // AWS: a token whose task is closed is TaskTimedOut ("Provided task does not exist anymore"), not InvalidToken.
+    const again = await errorOf(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })));
+    expect([again.name, again.message]).toEqual(['TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'"]);
 
     const b = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, name: 'cb-fail' }));
     await waitFor(async () => tokens.length, (n) => n > before + 1);
@@ -86,6 +88,15 @@ describe('lambda tasks', () => {
     await h.sfn.send(new SendTaskFailureCommand({ taskToken: token2, error: 'Nope', cause: 'because' }));
     expect(await finished(b.executionArn!)).toMatchObject({ status: 'FAILED', error: 'Nope', cause: 'because' });
     expect((await errorOf(h.sfn.send(new SendTaskSuccessCommand({ taskToken: 'unknown', output: '{}' })))).name).toBe('InvalidToken');
+
+    // The execution ends while its task waits: the token is dead for every SendTask*.
+    const c = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, name: 'cb-stopped' }));
+    await waitFor(async () => tokens.length, (n) => n > before + 2);
+    const token3 = tokens.at(-1)!;
+    expect(await tokenReady(token3)).toBe(true);
+    await h.sfn.send(new StopExecutionCommand({ executionArn: c.executionArn! }));
+    expect((await errorOf(h.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token3 })))).name).toBe('TaskTimedOut');
+    expect((await errorOf(h.sfn.send(new SendTaskFailureCommand({ taskToken: token3, error: 'late' })))).name).toBe('TaskTimedOut');
   });
 });
 
