@@ -85,21 +85,50 @@ export function machineRepo(db: Db) {
     // The machine's own tags and those of its aliases (`<arn>:<alias>`).
     deleteTags: db.prepare("DELETE FROM tags WHERE resource_arn = ? OR substr(resource_arn, 1, length(?) + 1) = ? || ':'"),
   };
+  // Read on every StartExecution. The service owns its database file (locking_mode EXCLUSIVE), so every write
+  // goes through this repo: a machine row is cached until a write touches it; revisions never change. Reads inside
+  // a transaction are not cached: it may still roll back what they saw.
+  const machines = new Map<string, MachineRow | undefined>();
+  const revisions = new Map<string, RevisionRow>();
+  const forget = (arn: string) => machines.delete(arn);
   return {
-    get: (arn: string) => s.get.get(arn) as MachineRow | undefined,
+    get(arn: string): MachineRow | undefined {
+      if (machines.has(arn)) return machines.get(arn);
+      const row = s.get.get(arn) as MachineRow | undefined;
+      if (db.inTransaction) return row;
+      if (machines.size >= CACHED) machines.clear();
+      machines.set(arn, row);
+      return row;
+    },
     byName: (name: string) => s.byName.get(name) as MachineRow | undefined,
     /** Machines ordered by name, after `afterName`. */
     list: (afterName: string, limit: number) => s.list.all(afterName, limit) as MachineRow[],
-    insert: (row: MachineRow) => void s.insert.run(row),
-    update: (row: MachineRow) => void s.update.run(row),
+    insert: (row: MachineRow) => {
+      forget(row.arn);
+      s.insert.run(row);
+    },
+    update: (row: MachineRow) => {
+      forget(row.arn);
+      s.update.run(row);
+    },
     /** Deletes the machine with its versions, aliases and tags (revisions stay: executions reference them). */
     delete: (arn: string) => {
+      forget(arn);
       s.delete.run(arn);
       s.deleteVersions.run(arn);
       s.deleteAliases.run(arn);
       s.deleteTags.run(arn, arn, arn);
     },
-    revision: (id: string) => s.revision.get(id) as RevisionRow | undefined,
+    revision(id: string): RevisionRow | undefined {
+      const hit = revisions.get(id);
+      if (hit) return hit;
+      const row = s.revision.get(id) as RevisionRow | undefined;
+      if (row && !db.inTransaction) {
+        if (revisions.size >= CACHED) revisions.clear();
+        revisions.set(id, row);
+      }
+      return row;
+    },
     insertRevision: (row: RevisionRow) => void s.insertRevision.run(row),
     version: (arn: string) => s.version.get(arn) as VersionRow | undefined,
     /** Versions newest first, below version number `below`. */
@@ -118,5 +147,8 @@ export function machineRepo(db: Db) {
     deleteTag: (arn: string, key: string) => void s.deleteTag.run(arn, key),
   };
 }
+
+/** Most machine rows / revisions kept in memory (a crude bound: the cache is emptied when full). */
+const CACHED = 1024;
 
 export type MachineRepo = ReturnType<typeof machineRepo>;

@@ -152,6 +152,32 @@ describe('store', () => {
     expect(store.machines.get('arn:sm2')).toBeDefined();
   });
 
+  it('serves machine rows from memory, yet never a stale or rolled-back one', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const row = (revisionId: string) => ({
+      arn: 'arn:sm', name: 'sm', type: 'STANDARD' as const, revisionId, logging: null, tracing: null, encryption: null,
+      description: null, createdMs: 1, updatedMs: 1, nextVersion: 1,
+    });
+    expect(store.machines.get('arn:sm')).toBeUndefined(); // a miss is remembered too...
+    store.machines.insert(row('r1'));
+    expect(store.machines.get('arn:sm')?.revisionId).toBe('r1'); // ...and forgotten by the insert
+    store.machines.update(row('r2'));
+    expect(store.machines.get('arn:sm')?.revisionId).toBe('r2');
+    // Read inside a transaction that then rolls back: the rolled-back row must not be served afterwards.
+    expect(() => store.transaction(() => {
+      store.machines.update(row('r3'));
+      expect(store.machines.get('arn:sm')?.revisionId).toBe('r3');
+      store.machines.insert({ ...row('x'), arn: 'arn:other', name: 'other' });
+      expect(store.machines.get('arn:other')).toBeDefined();
+      throw new Error('roll back');
+    })).toThrow('roll back');
+    expect(store.machines.get('arn:sm')?.revisionId).toBe('r2');
+    expect(store.machines.get('arn:other')).toBeUndefined();
+    store.machines.delete('arn:sm');
+    expect(store.machines.get('arn:sm')).toBeUndefined();
+  });
+
   it('registers functions, replacing earlier registrations', () => {
     const store = openStore(':memory:');
     stores.push(store);
