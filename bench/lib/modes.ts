@@ -48,7 +48,8 @@ function outputOf(r: { status: string; output?: string; error?: string; cause?: 
 function countHistory(db: Db): { rows: number; bytes: number } {
   let rows = 0;
   let bytes = 0;
-  for (const r of db.prepare('SELECT first_id AS f, last_id AS l, events FROM history_chunks').iterate() as IterableIterator<{ f: number; l: number; events: string | Buffer }>) {
+  const rowsOf = db.prepare('SELECT first_id AS f, id % 4294967296 AS l, events FROM history_chunks');
+  for (const r of rowsOf.iterate() as IterableIterator<{ f: number; l: number; events: string | Buffer }>) {
     const n = r.l - r.f + 1;
     rows += n;
     bytes += chunkText(r.events).length - 2 - (n - 1); // "[e1,e2]" less brackets and commas

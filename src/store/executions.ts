@@ -1,7 +1,7 @@
 /** Executions with their journal of engine inputs, AWS-shaped history, outbox of commands and timers. */
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Db } from './db.js';
-import { historyRepo } from './history.js';
+import { historyRepo, KEY, LOW } from './history.js';
 
 export interface ExecutionRow {
   id: number;
@@ -74,9 +74,11 @@ export function executionRepo(db: Db) {
     insert: db.prepare(`INSERT INTO executions (arn, sm_arn, name, revision_id, version_arn, alias_arn, status, input,
       start_ms, trace_header, seed) VALUES (@arn, @smArn, @name, @revisionId, @versionArn, @aliasArn, @status, @input,
       @startMs, @traceHeader, @seed)`),
-    update: db.prepare(`UPDATE executions SET state = @state, status = @status, output = @output, error = @error,
-      cause = @cause, stop_ms = @stopMs, journal_len = journal_len + @appended WHERE id = @executionId`),
-    journal: db.prepare('SELECT input FROM journal WHERE execution_id = ? ORDER BY seq'),
+    // Status and result only when they change: an UPDATE naming `status` rewrites its index entry even when unchanged.
+    update: db.prepare('UPDATE executions SET state = ?, journal_len = journal_len + ? WHERE id = ?'),
+    updateResult: db.prepare(`UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause,
+      stop_ms = @stopMs WHERE id = @executionId`),
+    journal: db.prepare(`SELECT input FROM journal WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW} ORDER BY id`),
     outbox: db.prepare('SELECT task_id AS taskId, command, started FROM outbox WHERE execution_id = ?'),
     addOutbox: db.prepare('INSERT OR REPLACE INTO outbox (execution_id, task_id, command, started) VALUES (?, ?, ?, 0)'),
     markOutbox: db.prepare('UPDATE outbox SET started = ? WHERE execution_id = ? AND task_id = ?'),
@@ -91,8 +93,8 @@ export function executionRepo(db: Db) {
   };
   const history = historyRepo(db);
   // The journal's seq continues from the row's journal_len, read before the UPDATE below moves it.
-  const appendJournal = multiRowInserter(db, 'journal (execution_id, seq, input)',
-    '(?, (SELECT journal_len FROM executions WHERE id = ?) + ?, ?)',
+  const appendJournal = multiRowInserter(db, 'journal (id, input)',
+    `(${KEY('?')} + (SELECT journal_len FROM executions WHERE id = ?) + ?, ?)`,
     (p: unknown[], executionId: number, input: string, i: number) => p.push(executionId, executionId, i, input));
   return {
     get: (arn: string) => s.get.get(arn) as ExecutionRow | undefined,
@@ -110,7 +112,7 @@ export function executionRepo(db: Db) {
     },
     /** Inserts a new execution and returns its id. */
     insert: (row: NewExecution) => Number(s.insert.run(row).lastInsertRowid),
-    journal: (id: number) => (s.journal.all(id) as { input: string }[]).map((r) => r.input),
+    journal: (id: number) => (s.journal.all({ e: id }) as { input: string }[]).map((r) => r.input),
     /** History events with id > afterId ascending, or with id < beforeId descending. */
     history: history.page,
     historyCount: history.count,
@@ -122,12 +124,13 @@ export function executionRepo(db: Db) {
     applyStep(w: StepWrite): void {
       appendJournal(w.executionId, w.journal);
       history.append(w.executionId, w.events);
-      s.update.run({
-        executionId: w.executionId, state: w.state, status: w.status, output: w.output, error: w.error,
-        cause: w.cause, stopMs: w.stopMs, appended: w.journal.length,
-      });
-      if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, w.executionId);
+      s.update.run(w.state, w.journal.length, w.executionId);
       const ended = w.status !== 'RUNNING';
+      // A new row is inserted RUNNING; it leaves RUNNING only by ending, and comes back only by a redrive.
+      if (ended || w.redrive) {
+        s.updateResult.run({ executionId: w.executionId, status: w.status, output: w.output, error: w.error, cause: w.cause, stopMs: w.stopMs });
+      }
+      if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, w.executionId);
       // Only the last state of each outbox row matters at commit: an op followed by a delete of the same task in
       // this write (a Task started and finished in one tick) is skipped; an ended execution clears everything.
       for (const o of w.outbox) if (o.token !== undefined) s.addToken.run(o.token, w.executionId);

@@ -1,6 +1,7 @@
 /**
  * The AWS-shaped history, stored in chunks: one row holds up to CHUNK events of one commit of one execution
- * (ids first_id..last_id, contiguous) as a JSON array, deflated once it is large enough to be worth it.
+ * (ids first_id..last_id, contiguous) as a JSON array, deflated once it is large enough to be worth it. The row's
+ * integer key is execution_id * 2^32 + last_id (KEY below): no separate index, and appends stay appends.
  *
  * Why chunks: with one row per event, SQLite's per-row B-tree work was the store's largest cost (W4 writes 206
  * events per execution). Why deflate: the history is the bulk of what a commit writes; in WAL mode every page
@@ -21,6 +22,13 @@ const DEFLATE_FROM = 4096;
 
 interface ChunkRow { events: string | Buffer }
 
+/** Rows of one execution are keyed execution_id * SPAN + (event id | journal seq): one integer, ordered as the pair. */
+export const SPAN = 4294967296;
+/** The largest low part of a key. */
+export const LOW = SPAN - 1;
+/** SQL for the first key of the execution bound to `param`, computed in SQLite's 64-bit integers. */
+export const KEY = (param: string) => `(${param} * ${SPAN})`;
+
 /** The JSON text of a stored chunk, whichever form it was stored in. */
 export function chunkText(stored: string | Buffer): string {
   return typeof stored === 'string' ? stored : inflateRawSync(stored).toString('utf8');
@@ -29,11 +37,12 @@ export function chunkText(stored: string | Buffer): string {
 export function historyRepo(db: Db) {
   const s = {
     // A chunk holds ids first_id..last_id with last_id - first_id < CHUNK, so the chunks holding an id < before all
-    // have last_id < before + CHUNK: the index range stays tight when paging backwards.
-    after: db.prepare('SELECT events FROM history_chunks WHERE execution_id = ? AND last_id > ? ORDER BY last_id'),
-    before: db.prepare(`SELECT events FROM history_chunks WHERE execution_id = ? AND last_id < ? + ${CHUNK} ORDER BY last_id DESC`),
-    count: db.prepare('SELECT coalesce(sum(last_id - first_id + 1), 0) AS n FROM history_chunks WHERE execution_id = ?'),
-    add: db.prepare('INSERT INTO history_chunks (execution_id, first_id, last_id, events) VALUES (?, ?, ?, ?)'),
+    // have last_id < before + CHUNK: the key range stays tight when paging backwards.
+    after: db.prepare(`SELECT events FROM history_chunks WHERE id > ${KEY('@e')} + @n AND id <= ${KEY('@e')} + ${LOW} ORDER BY id`),
+    before: db.prepare(`SELECT events FROM history_chunks WHERE id >= ${KEY('@e')} AND id < ${KEY('@e')} + @n ORDER BY id DESC`),
+    count: db.prepare(`SELECT coalesce(sum((id % ${SPAN}) - first_id + 1), 0) AS n FROM history_chunks
+      WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW}`),
+    add: db.prepare(`INSERT INTO history_chunks (id, first_id, events) VALUES (${KEY('@e')} + @n, @first, @events)`),
   };
   const parse = (r: ChunkRow) => JSON.parse(chunkText(r.events)) as HistoryEvent[];
 
@@ -48,7 +57,8 @@ export function historyRepo(db: Db) {
         append(executionId, events, i, mid);
         append(executionId, events, mid, end);
       } else {
-        s.add.run(executionId, events[i]!.id, events[end - 1]!.id, text.length >= DEFLATE_FROM ? deflateRawSync(text, { level: 1 }) : text);
+        const stored = text.length >= DEFLATE_FROM ? deflateRawSync(text, { level: 1 }) : text;
+        s.add.run({ e: executionId, n: events[end - 1]!.id, first: events[i]!.id, events: stored });
       }
     }
   };
@@ -60,14 +70,14 @@ export function historyRepo(db: Db) {
       const out: HistoryEvent[] = [];
       if (q.limit <= 0) return out;
       if (q.before !== undefined) {
-        for (const r of s.before.iterate(id, q.before) as IterableIterator<ChunkRow>) {
+        for (const r of s.before.iterate({ e: id, n: Math.min(q.before + CHUNK, SPAN) }) as IterableIterator<ChunkRow>) {
           const events = parse(r);
           for (let i = events.length - 1; i >= 0 && out.length < q.limit; i--) if (events[i]!.id < q.before) out.push(events[i]!);
           if (out.length >= q.limit) break;
         }
       } else {
         const after = q.after ?? 0;
-        for (const r of s.after.iterate(id, after) as IterableIterator<ChunkRow>) {
+        for (const r of s.after.iterate({ e: id, n: after }) as IterableIterator<ChunkRow>) {
           const events = parse(r);
           for (let i = 0; i < events.length && out.length < q.limit; i++) if (events[i]!.id > after) out.push(events[i]!);
           if (out.length >= q.limit) break;
@@ -75,6 +85,6 @@ export function historyRepo(db: Db) {
       }
       return out;
     },
-    count: (id: number) => (s.count.get(id) as { n: number }).n,
+    count: (id: number) => (s.count.get({ e: id }) as { n: number }).n,
   };
 }

@@ -284,4 +284,26 @@ export const MIGRATIONS: readonly string[] = [
     execution_id INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 7: history chunks and journal keyed by one integer, execution_id * 2^32 + (last event id | journal seq), as their
+  // rowid. A separate (execution_id, ...) index, and a WITHOUT ROWID journal whose B-tree splits pages in half, made
+  // a one-Task commit write ~10 pages; a rowid table appends in place (docs/performance.md). Event ids and journal
+  // seqs stay below 2^32; execution ids below 2^31.
+  `
+  CREATE TABLE history_chunks_v7 (
+    id INTEGER PRIMARY KEY,
+    first_id INTEGER NOT NULL,
+    events NOT NULL
+  );
+  INSERT INTO history_chunks_v7 (id, first_id, events)
+    SELECT execution_id * 4294967296 + last_id, first_id, events FROM history_chunks ORDER BY execution_id, last_id;
+  DROP TABLE history_chunks;
+  ALTER TABLE history_chunks_v7 RENAME TO history_chunks;
+  CREATE TABLE journal_v7 (
+    id INTEGER PRIMARY KEY,
+    input TEXT NOT NULL
+  );
+  INSERT INTO journal_v7 (id, input) SELECT execution_id * 4294967296 + seq, input FROM journal ORDER BY execution_id, seq;
+  DROP TABLE journal;
+  ALTER TABLE journal_v7 RENAME TO journal;
+  `,
 ];
