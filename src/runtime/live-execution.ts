@@ -41,6 +41,11 @@ export interface LiveExecution {
    * recovery resumes from, when the next input arrives.
    */
   parked?: true;
+  /**
+   * Commits since the stored state snapshot was last rewritten (at most the journal entries a reload replays). A
+   * commit between snapshots writes no state: the snapshot plus the journal rebuild it (Runner.load).
+   */
+  sinceSnapshot?: number;
   /** Called after the next commit that includes this execution; with the error when that commit failed. */
   commitWaiters: ((err?: Error) => void)[];
   doneWaiters: ((r: ExecutionResult) => void)[];
@@ -67,7 +72,7 @@ export function newWork(live: LiveExecution, state: ExecutionState, inputs: Engi
     marked: { started: [], closed: [] },
     commands: [],
     write: {
-      journal: [], events: [], state: '', status: state.status, output: null, error: null, cause: null,
+      journal: [], events: [], status: state.status, output: null, error: null, cause: null,
       stopMs: null, outbox: [], timers: [],
     },
   };

@@ -19,6 +19,12 @@ import { accumulate, engineFailure, newWork, resultOf, type ExecutionResult, typ
 const LAZY_MS = 5;
 /** Interval of the park sweep, which drops the state of idle persisted executions (see LiveExecution.parked). */
 const PARK_AFTER_MS = 1000;
+/**
+ * Commits between two snapshots of an execution's state. Rewriting the state row was one WAL page of every
+ * commit; between snapshots the journal (written anyway) is enough to rebuild it, so a reload replays at most
+ * this many commits' inputs through the engine. A snapshot is also written whenever the status changes.
+ */
+const SNAPSHOT_EVERY = 32;
 /** Back-off after a failed commit (disk full, I/O error): 50 ms, doubling up to 5 s, until a commit succeeds. */
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 5000;
@@ -75,10 +81,13 @@ export class Runner {
     return { live, committed, done };
   }
 
-  /** Resumes a RUNNING execution from the store after a restart: re-arms timers, re-dispatches tasks. */
+  /**
+   * Resumes a RUNNING execution from the store after a restart: re-arms timers, re-dispatches tasks. Its state is
+   * loaded (snapshot + journal) when its first input arrives, as for a parked execution.
+   */
   resume(row: ExecutionRow, program: unknown): void {
-    const state = row.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
-    const live = this.track(row.arn, row.id, true, program, state);
+    const live = this.track(row.arn, row.id, true, program, undefined);
+    live.parked = true;
     for (const t of this.o.store.executions.timers(row.id)) this.arm(live, t.timerId, t.fireAt);
     for (const o of this.o.store.executions.outbox(row.id)) {
       const cmd = JSON.parse(o.command) as DispatchTaskCommand;
@@ -91,7 +100,8 @@ export class Runner {
   /** RedriveExecution: reloads a finished execution and feeds it Redrive; true once it is committed RUNNING again. */
   redrive(row: ExecutionRow, program: unknown, input: Extract<EngineInput, { kind: 'Redrive' }>): Promise<boolean> {
     if (this.live.has(row.arn) || !row.state) return Promise.resolve(false);
-    const live = this.track(row.arn, row.id, true, program, JSON.parse(row.state) as ExecutionState);
+    const live = this.track(row.arn, row.id, true, program, undefined);
+    live.parked = true;
     return new Promise((resolve, reject) => {
       live.commitWaiters.push((err) => (err ? reject(err) : resolve(live.state?.status === 'RUNNING')));
       this.enqueue(live, input);
@@ -224,7 +234,7 @@ export class Runner {
 
   /** Steps one execution through its queued inputs. */
   private async drain(live: LiveExecution): Promise<TickWork | undefined> {
-    if (live.parked) this.unpark(live);
+    if (live.parked) await this.load(live);
     const inputs = live.mailbox.splice(0);
     let work: TickWork | undefined;
     for (const input of inputs) {
@@ -265,15 +275,20 @@ export class Runner {
   private commit(persisted: TickWork[]): void {
     if (persisted.length === 0) return;
     const ex = this.o.store.executions;
+    // A new snapshot of the state with the first commit, every SNAPSHOT_EVERY commits, and when the status changes
+    // (DescribeExecution, redrive and recovery read a finished execution's state as stored).
+    const snapshot = persisted.map(({ live, state, write }) => live.insert !== undefined || state.status !== 'RUNNING'
+      || write.redrive !== undefined || (live.sinceSnapshot ?? 0) + 1 >= SNAPSHOT_EVERY);
     // New rows get their ids inside the transaction but keep them only once it has committed.
-    const ids = this.o.store.transaction(() => persisted.map(({ live, write, state }) => {
+    const ids = this.o.store.transaction(() => persisted.map(({ live, write, state }, i) => {
       const id = live.insert ? ex.insert(live.insert) : live.id;
-      ex.applyStep({ ...write, executionId: id, state: JSON.stringify(state) });
+      ex.applyStep(snapshot[i] ? { ...write, executionId: id, state: JSON.stringify(state) } : { ...write, executionId: id });
       return id;
     }));
     persisted.forEach(({ live }, i) => {
       live.id = ids[i]!;
       delete live.insert;
+      live.sinceSnapshot = snapshot[i] ? 0 : (live.sinceSnapshot ?? 0) + 1;
     });
   }
 
@@ -353,10 +368,26 @@ export class Runner {
     }
   }
 
-  /** Reloads a parked execution's state from its committed copy (the same JSON recovery resumes from). */
-  private unpark(live: LiveExecution): void {
+  /**
+   * Rebuilds a stored execution's state (parked, resumed after a restart, or redriven): its snapshot, then the
+   * journal entries committed after it, stepped through the engine exactly as when they were first consumed (the
+   * engine is deterministic; an input it threw on fails the execution the same way again).
+   */
+  private async load(live: LiveExecution): Promise<void> {
     const row = this.o.store.executions.byId(live.id);
-    live.state = row?.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
+    let state = row?.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
+    const entries = row && state ? this.o.store.executions.journalFrom(row.id, row.journalLen) : [];
+    for (const text of entries) {
+      const input = JSON.parse(text) as EngineInput;
+      try {
+        state = (await this.o.engine.step(live.program, state, input)).state;
+      } catch (e) {
+        state = engineFailure(state!, input, e).state;
+      }
+    }
+    live.state = state;
+    // Entries >= commits since the snapshot: the next snapshot comes no later than it would have.
+    live.sinceSnapshot = entries.length;
     delete live.parked;
   }
 

@@ -1,7 +1,7 @@
 /** Executions with their journal of engine inputs, AWS-shaped history, outbox of commands and timers. */
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Db } from './db.js';
-import { historyRepo, KEY, LOW } from './history.js';
+import { historyRepo, KEY, LOW, SPAN } from './history.js';
 
 export interface ExecutionRow {
   id: number;
@@ -20,7 +20,11 @@ export interface ExecutionRow {
   stopMs: number | null;
   traceHeader: string | null;
   seed: number;
-  /** The engine's ExecutionState as JSON (null before the Start step is committed). */
+  /**
+   * The engine's ExecutionState as JSON (null before the Start step is committed): a snapshot that folds in the
+   * first `journalLen` journal entries. The runner rebuilds the current state by stepping the engine through the
+   * entries after them (replayJournal); the snapshot is rewritten every few commits and whenever the status changes.
+   */
   state: string | null;
   journalLen: number;
   redriveCount: number;
@@ -34,7 +38,8 @@ export interface StepWrite {
   executionId: number;
   journal: string[];
   events: HistoryEvent[];
-  state: string;
+  /** The state after this write, as a new snapshot; absent between snapshots (see ExecutionRow.state). */
+  state?: string;
   status: string;
   output: string | null;
   error: string | null;
@@ -75,7 +80,10 @@ export function executionRepo(db: Db) {
       start_ms, trace_header, seed) VALUES (@arn, @smArn, @name, @revisionId, @versionArn, @aliasArn, @status, @input,
       @startMs, @traceHeader, @seed)`),
     // Status and result only when they change: an UPDATE naming `status` rewrites its index entry even when unchanged.
-    update: db.prepare('UPDATE executions SET state = ?, journal_len = journal_len + ? WHERE id = ?'),
+    snapshot: db.prepare('UPDATE executions SET state = ?, journal_len = ? WHERE id = ?'),
+    journalNext: db.prepare(`SELECT (id % ${SPAN}) + 1 AS n FROM journal WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW}
+      ORDER BY id DESC LIMIT 1`),
+    journalFrom: db.prepare(`SELECT input FROM journal WHERE id BETWEEN ${KEY('@e')} + @from AND ${KEY('@e')} + ${LOW} ORDER BY id`),
     updateResult: db.prepare(`UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause,
       stop_ms = @stopMs WHERE id = @executionId`),
     journal: db.prepare(`SELECT input FROM journal WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW} ORDER BY id`),
@@ -92,10 +100,10 @@ export function executionRepo(db: Db) {
     token: db.prepare('SELECT 1 FROM task_tokens WHERE token = ?'),
   };
   const history = historyRepo(db);
-  // The journal's seq continues from the row's journal_len, read before the UPDATE below moves it.
-  const appendJournal = multiRowInserter(db, 'journal (id, input)',
-    `(${KEY('?')} + (SELECT journal_len FROM executions WHERE id = ?) + ?, ?)`,
-    (p: unknown[], executionId: number, input: string, i: number) => p.push(executionId, executionId, i, input));
+  /** Appends journal entries at seq `from`, `from` + 1, ... */
+  const appendJournal = multiRowInserter(db, 'journal (id, input)', `(${KEY('?')} + ?, ?)`,
+    (p: unknown[], executionId: number, entry: { seq: number; input: string }) => p.push(executionId, entry.seq, entry.input));
+  const journalLength = (id: number) => (s.journalNext.get({ e: id }) as { n: number } | undefined)?.n ?? 0;
   return {
     get: (arn: string) => s.get.get(arn) as ExecutionRow | undefined,
     byId: (id: number) => s.byId.get(id) as ExecutionRow | undefined,
@@ -113,6 +121,8 @@ export function executionRepo(db: Db) {
     /** Inserts a new execution and returns its id. */
     insert: (row: NewExecution) => Number(s.insert.run(row).lastInsertRowid),
     journal: (id: number) => (s.journal.all({ e: id }) as { input: string }[]).map((r) => r.input),
+    /** The journal entries from seq `from` on (those a snapshot with journalLen = from does not fold in). */
+    journalFrom: (id: number, from: number) => (s.journalFrom.all({ e: id, from }) as { input: string }[]).map((r) => r.input),
     /** History events with id > afterId ascending, or with id < beforeId descending. */
     history: history.page,
     historyCount: history.count,
@@ -122,9 +132,10 @@ export function executionRepo(db: Db) {
     tokenIssued: (token: string) => s.token.get(token) !== undefined,
     /** Writes one step's journal, history, state, outbox and timers. Call inside a transaction. */
     applyStep(w: StepWrite): void {
-      appendJournal(w.executionId, w.journal);
+      const from = journalLength(w.executionId);
+      appendJournal(w.executionId, w.journal.map((input, i) => ({ seq: from + i, input })));
       history.append(w.executionId, w.events);
-      s.update.run(w.state, w.journal.length, w.executionId);
+      if (w.state !== undefined) s.snapshot.run(w.state, from + w.journal.length, w.executionId);
       const ended = w.status !== 'RUNNING';
       // A new row is inserted RUNNING; it leaves RUNNING only by ending, and comes back only by a redrive.
       if (ended || w.redrive) {

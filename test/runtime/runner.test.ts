@@ -126,6 +126,42 @@ describe('runner', () => {
       .toEqual(['Start', 'TimerFired', 'TaskStarted', 'TaskSucceeded']);
   });
 
+  it('rebuilds the state from its last snapshot plus the journal after it, on resume and on unpark', async () => {
+    const ops = Array.from({ length: 40 }, () => 'wait');
+    const first = setup();
+    const h = first.runner.start(request('snap', ops, first.clock.now()));
+    await h.committed;
+    for (let i = 0; i < 35; i++) {
+      first.clock.advance(1000);
+      await vi.waitFor(() => expect(first.store.executions.journal(h.live.id)).toHaveLength(i + 2));
+    }
+    // 36 commits: snapshots at the first and the 32nd after it; the last 3 inputs are only in the journal.
+    const stored = first.store.executions.byId(h.live.id)!;
+    expect([stored.journalLen, first.store.executions.journal(stored.id).length]).toEqual([33, 36]);
+    expect((JSON.parse(stored.state!) as { nextEventId: number }).nextEventId).toBe(34);
+    first.runner.close();
+
+    const { store, clock, runner } = setup(undefined, first.store);
+    stores.pop();
+    runner.resume(store.executions.running()[0]!, fakeEngine.compile(JSON.stringify({ ops })));
+    const live = runner.get(h.live.arn)!;
+    clock.advance(first.clock.now() + 1000 - clock.now()); // the 36th timer: the state is rebuilt first (snapshot + 3 inputs)
+    await vi.waitFor(() => expect(store.executions.journal(live.id)).toHaveLength(37));
+    // Park (idle > 1 s) and reload again before the remaining timers.
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(live.parked).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1000);
+      await tick();
+    }
+    const result = await runner.waitFor(h.live.arn) ?? { status: store.executions.byId(live.id)!.status };
+    expect(result.status).toBe('SUCCEEDED');
+    const events = store.executions.history(live.id, { limit: 100 });
+    expect(events.map((e) => e.id)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', ...ops.map(() => 'TimerFired'), 'ExecutionSucceeded']);
+    expect(store.executions.byId(live.id)!.journalLen).toBe(41); // the final state is a snapshot of everything
+  });
+
   it('re-arms a stored timer on resume and fires it at its original time', async () => {
     const first = setup();
     const h = first.runner.start(request('z', ['wait'], first.clock.now()));
