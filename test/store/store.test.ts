@@ -53,7 +53,7 @@ describe('store', () => {
     expect(first.store.db.pragma('locking_mode', { simple: true })).toBe('exclusive');
     expect(() => openStore(first.path)).toThrow(/in use by another process/);
     // Reads by another connection are refused too: no process can see a half-applied tick or resume its executions.
-    const other = new Database(first.path, { readonly: true });
+    const other = new Database(first.path, { readonly: true, timeout: 0 });
     try {
       expect(() => other.prepare('SELECT count(*) FROM executions').get()).toThrow(/locked/);
     } finally {
