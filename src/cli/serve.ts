@@ -21,18 +21,29 @@ export async function serveCommand(argv: string[], out: (s: string) => void): Pr
   const host = stringOption(args, 'host', '127.0.0.1');
   const db = stringOption(args, 'db', './data/asl.db');
 
-  const server = await startServer({
-    host,
-    port: intOption(args, 'port', 8080, 0, 65535),
-    db,
-    region: stringOption(args, 'region', 'us-east-1'),
-    account,
-    durability,
-    log: (line) => out(line),
-    ...(args.options.has('smtp-port') ? { smtpPort: intOption(args, 'smtp-port', 2525, 0, 65535) } : {}),
-    smtpHost: stringOption(args, 'smtp-host', '127.0.0.1'),
-    ...(args.options.has('functions') ? { functions: stringOption(args, 'functions', '') } : {}),
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      host,
+      port: intOption(args, 'port', 8080, 0, 65535),
+      db,
+      region: stringOption(args, 'region', 'us-east-1'),
+      account,
+      durability,
+      log: (line) => out(line),
+      ...(args.options.has('smtp-port') ? { smtpPort: intOption(args, 'smtp-port', 2525, 0, 65535) } : {}),
+      smtpHost: stringOption(args, 'smtp-host', '127.0.0.1'),
+      ...(args.options.has('functions') ? { functions: stringOption(args, 'functions', '') } : {}),
+    });
+  } catch (e) {
+    // What the machine refuses (the port or the database is taken, a folder is unreadable) is not a crash.
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || /in use by another process/.test((e as Error).message)) {
+      console.error(`asl serve: ${(e as Error).message}`);
+      return 1;
+    }
+    throw e;
+  }
   // Samples: functions in the built-in host + their state machines; data next to the database unless overridden.
   const samples = args.options.has('no-samples') ? undefined : await loadSamples(server.service, stringOption(args, 'samples', PACKAGE_SAMPLES), {
     log: (line) => out(line),

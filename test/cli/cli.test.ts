@@ -124,6 +124,18 @@ describe('asl serve', () => {
     expect(fns.functions.map((f) => f.name)).toEqual(expect.arrayContaining(['hello-node', 'writeKeyval']));
   });
 
+  it('refuses a second service on the same database file with a one-line error, exit 1', async () => {
+    const second = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--no-samples',
+      '--db', join(dir, 'sub', 'asl.db')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    second.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((r) => second.on('exit', r));
+    expect(code).toBe(1);
+    expect(err).toMatch(/^asl serve: The database .*asl\.db is in use by another process/m);
+    expect(err).not.toMatch(/\n\s+at /); // no stack trace
+    expect((await fetch(`${url}/api/health`)).status).toBe(200); // the first one is unharmed
+  });
+
   it('rejects usage mistakes before binding', async () => {
     expect((await run(['serve', '--port', '99999'])).code).toBe(2);
     expect((await run(['serve', '--durability', 'maybe'])).code).toBe(2);
