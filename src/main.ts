@@ -87,7 +87,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const codeWatch = opts.watchFunctions === false ? undefined : watchFunctionCode(service.ctx, log);
   // Ingress besides the API: schedules, HTTP triggers, event rules (fed execution status changes), queues.
   const triggers = startTriggers(service, log);
-  bus.subscribe(triggers.onEvents);
   const queues = opts.queues === false ? undefined : startQueues(service, { ...opts.queues, ...log });
   const stopIngress = async (): Promise<void> => {
     codeWatch?.close();

@@ -62,6 +62,7 @@ export class Runner {
   /** Consecutive failed commits, and the timer of the next attempt (no tick runs before it). */
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly commitHooks: ((executionArn: string, events: readonly HistoryEvent[]) => void)[] = [];
   private nextMemoryId = -1;
 
   constructor(private readonly o: RunnerOptions) {}
@@ -106,6 +107,15 @@ export class Runner {
       live.commitWaiters.push((err) => (err ? reject(err) : resolve(live.state?.status === 'RUNNING')));
       this.enqueue(live, input);
     });
+  }
+
+  /**
+   * Runs `hook` inside every commit, after each stored execution's write, with its new events: what it writes is
+   * durable exactly when the step is (status-change bus events are recorded this way, so a crash between commit and
+   * publish cannot lose one). A hook that throws is logged and skipped; it never fails the commit.
+   */
+  addCommitHook(hook: (executionArn: string, events: readonly HistoryEvent[]) => void): void {
+    this.commitHooks.push(hook);
   }
 
   /** The in-memory execution, while it runs. */
@@ -283,6 +293,7 @@ export class Runner {
     const ids = this.o.store.transaction(() => persisted.map(({ live, write, state }, i) => {
       const id = live.insert ? ex.insert(live.insert) : live.id;
       ex.applyStep(snapshot[i] ? { ...write, executionId: id, state: JSON.stringify(state) } : { ...write, executionId: id });
+      if (write.events.length > 0) for (const hook of this.commitHooks) this.runHook(hook, live.arn, write.events);
       return id;
     }));
     persisted.forEach(({ live }, i) => {
@@ -290,6 +301,14 @@ export class Runner {
       delete live.insert;
       live.sinceSnapshot = snapshot[i] ? 0 : (live.sinceSnapshot ?? 0) + 1;
     });
+  }
+
+  private runHook(hook: (executionArn: string, events: readonly HistoryEvent[]) => void, arn: string, events: HistoryEvent[]): void {
+    try {
+      hook(arn, events);
+    } catch (e) {
+      this.o.log?.(`runner: commit hook failed for ${arn}: ${(e as Error).stack ?? String(e)}`);
+    }
   }
 
   /**

@@ -40,7 +40,10 @@ export function deliveryName(eventId: string, rule: string, target: string): str
 export interface EventDelivery {
   /** Delivers pending events soon (after the current turn). */
   wake(): void;
-  /** The runner's after-commit feed: turns execution status changes into bus events. */
+  /**
+   * Turns execution status changes into bus events. Registered as a runner commit hook: it runs inside the commit
+   * of the step that changed the status, so the bus event is stored if and only if the change is.
+   */
   onEvents(executionArn: string, events: readonly HistoryEvent[]): void;
   /** Resolves when nothing is pending or being delivered. */
   idle(): Promise<void>;
@@ -134,7 +137,7 @@ export function startEventDelivery(svc: Service, log?: (line: string) => void): 
     }
     if (out.length === 0) return;
     repo.addEvents(out, ctx.clock.now());
-    wake();
+    wake(); // delivery runs on a later turn, after this commit (or finds nothing if it rolled back)
   }
 
   wake();

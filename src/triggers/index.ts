@@ -1,17 +1,15 @@
 /**
  * Ingress besides a direct API call (issue 8): cron/rate schedules, HTTP triggers and event rules. `startTriggers`
- * starts the scheduler and the event delivery and returns the use cases the REST router and the hook middleware
- * of api/triggers-routes.ts call (api/ may not import triggers/, so main.ts hands this object over), plus
- * `onEvents`, the after-commit feed that turns execution status changes into bus events.
+ * starts the scheduler and the event delivery (which records execution status changes as bus events inside the
+ * runner's commits) and returns the use cases the REST router and the hook middleware of api/triggers-routes.ts
+ * call (api/ may not import triggers/, so main.ts hands this object over).
  *
  * Wiring (main.ts):
  *   const triggers = startTriggers(service, { log });
- *   bus.subscribe(triggers.onEvents);            // the stream bus fed by createService({ onEvents: bus.publish })
  *   app.use(httpTriggerMiddleware(triggers));    // before the 404 fallback
  *   app.use(triggersRouter(triggers).routes());
  *   …and `await triggers.close()` before `service.close()`.
  */
-import type { HistoryEvent } from '../engine/contract.js';
 import type { Service } from '../service/service.js';
 import { startEventDelivery } from './event-delivery.js';
 import { deleteRule, getRule, putEvents, putRule, ruleView } from './event-rules.js';
@@ -32,6 +30,7 @@ export function startTriggers(svc: Service, opts: TriggerOptions = {}) {
   const ctx = svc.ctx;
   const scheduler = startScheduler(svc, opts.log);
   const delivery = startEventDelivery(svc, opts.log);
+  ctx.runner.addCommitHook(delivery.onEvents);
   const hooks = createHookRunner(svc);
   // Delivered events are kept a day for inspection, then dropped.
   eventsOf(ctx).prune(ctx.clock.now() - 86_400_000);
@@ -77,7 +76,6 @@ export function startTriggers(svc: Service, opts: TriggerOptions = {}) {
     },
     /** Answers `METHOD /hooks/...`, or undefined when no trigger serves it. */
     handleHook: (req: HookRequest): Promise<HookResponse | undefined> => hooks.handle(req),
-    onEvents: (executionArn: string, events: readonly HistoryEvent[]) => delivery.onEvents(executionArn, events),
     /** Wakes event delivery after events were committed by another ingress (the SMTP listener). */
     wakeDelivery: () => delivery.wake(),
     /** Resolves when every accepted event has been delivered (tests). */

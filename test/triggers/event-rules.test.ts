@@ -93,6 +93,30 @@ describe('event rules', () => {
     expect(details.find((d) => d.status === 'RUNNING')).toMatchObject({ stopDate: null, output: null });
   });
 
+  it('stores a status-change event in the same commit as the status change (a crash cannot split them)', async () => {
+    const quick = await machine(c, 'atomic', ECHO);
+    const rule = await c.api('POST', '/api/rules', {
+      name: 'atomic-watch', eventPattern: { source: ['aws.states'], detail: { stateMachineArn: [quick], status: ['SUCCEEDED'] } },
+      targets: [{ id: 'log', arn: b, inputPath: '$.detail' }],
+    });
+    expect(rule.status).toBe(201);
+    // A second hook runs after the delivery's, inside the same transaction: the bus row must already be there.
+    const seen: number[] = [];
+    const count = c.service.ctx.store.db.prepare(`SELECT count(*) AS n FROM bus_events
+      WHERE json_extract(event, '$.detail.executionArn') = ? AND json_extract(event, '$.detail.status') = 'SUCCEEDED'`);
+    c.service.ctx.runner.addCommitHook((arn, events) => {
+      if (arn.endsWith(':atomic:once') && events.some((e) => e.type === 'ExecutionSucceeded')) {
+        expect(c.service.ctx.store.db.inTransaction).toBe(true);
+        seen.push((count.get(arn) as { n: number }).n);
+      }
+    });
+    await c.service.call('StartExecution', { stateMachineArn: quick, name: 'once', input: '{}' });
+    const got = await until(() => inputs(c, b), (v) => v.some((d: any) => d.name === 'once'));
+    expect(got.filter((d: any) => d.name === 'once')).toHaveLength(1);
+    expect(seen).toEqual([1]);
+    expect((await c.api('DELETE', '/api/rules/atomic-watch')).status).toBeLessThan(300);
+  });
+
   it('validates rules, lists, replaces, disables and deletes them', async () => {
     const bad = await c.api('POST', '/api/rules', { name: 'x', eventPattern: { source: 'shop' }, targets: [] });
     expect(bad.status).toBe(400);
