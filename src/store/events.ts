@@ -36,7 +36,8 @@ export function eventRepo(db: Db) {
         targets = excluded.targets, updated_ms = excluded.updated_ms`),
     deleteRule: db.prepare('DELETE FROM event_rules WHERE name = ?'),
     addEvent: db.prepare('INSERT INTO bus_events (event_id, event, created_ms) VALUES (?, ?, ?)'),
-    pending: db.prepare('SELECT seq, event_id AS eventId, event, created_ms AS createdMs FROM bus_events WHERE delivered_ms IS NULL ORDER BY seq LIMIT ?'),
+    pending: db.prepare(`SELECT seq, event_id AS eventId, event, created_ms AS createdMs FROM bus_events
+      WHERE delivered_ms IS NULL AND seq > ? ORDER BY seq LIMIT ?`),
     delivered: db.prepare('UPDATE bus_events SET delivered_ms = ?, error = ? WHERE seq = ?'),
     prune: db.prepare('DELETE FROM bus_events WHERE delivered_ms IS NOT NULL AND delivered_ms < ?'),
     count: db.prepare('SELECT count(*) AS n, sum(delivered_ms IS NULL) AS pending FROM bus_events'),
@@ -50,7 +51,8 @@ export function eventRepo(db: Db) {
     addEvents: (events: { eventId: string; event: string }[], nowMs: number) => db.transaction(() => {
       for (const e of events) s.addEvent.run(e.eventId, e.event, nowMs);
     })(),
-    pending: (limit = 100) => s.pending.all(limit) as BusEventRow[],
+    /** Undelivered events with seq > afterSeq, oldest first. */
+    pending: (afterSeq = 0, limit = 100) => s.pending.all(afterSeq, limit) as BusEventRow[],
     markDelivered: (seq: number, nowMs: number, error: string | null) => void s.delivered.run(nowMs, error, seq),
     /** Drops delivered events older than `beforeMs`. */
     prune: (beforeMs: number) => s.prune.run(beforeMs).changes,

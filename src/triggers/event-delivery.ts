@@ -21,6 +21,20 @@ import { matchPattern } from './event-patterns.js';
 import { eventTime, ruleArn } from './event-rules.js';
 import { targetInput, type RuleTarget } from './event-transformer.js';
 
+/**
+ * A target that could not be started for a reason that may pass (the store failed, throttling) is retried with
+ * back-off, as EventBridge retries a delivery for up to 24 hours; a target refused for good (it does not exist, the
+ * input is invalid) is recorded as the event's error at once.
+ */
+const RETRY_WINDOW_MS = 24 * 3_600_000;
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+function retryable(e: unknown): boolean {
+  if (!(e instanceof ServiceError)) return true;
+  return e.status >= 500 || e.code === 'ThrottlingException' || e.code === 'ExecutionLimitExceeded';
+}
+
 /** History event type → the status AWS reports in "Step Functions Execution Status Change". */
 const STATUS_OF: Record<string, string> = {
   ExecutionStarted: 'RUNNING',
@@ -57,12 +71,16 @@ export function startEventDelivery(svc: Service, log?: (line: string) => void): 
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
+  /** Events whose last attempt failed retryably: bus seq → attempts so far and when the next one is due. */
+  const retries = new Map<number, { attempts: number; at: number }>();
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   const enabledRules = () => repo.rules().filter((r) => r.state === 'ENABLED');
 
-  async function deliver(row: BusEventRow, rules: EventRuleRow[]): Promise<string | null> {
+  async function deliver(row: BusEventRow, rules: EventRuleRow[]): Promise<{ error: string | null; retry: boolean }> {
     const event = JSON.parse(row.event) as JsonObject;
     const errors: string[] = [];
+    let retry = false;
     for (const rule of rules) {
       if (!matchPattern(JSON.parse(rule.pattern) as Record<string, unknown>, event)) continue;
       for (const target of JSON.parse(rule.targets) as RuleTarget[]) {
@@ -73,26 +91,56 @@ export function startEventDelivery(svc: Service, log?: (line: string) => void): 
           log?.(`event ${row.eventId}: rule ${rule.name} target ${target.id} -> ${s.executionArn}`);
         } catch (e) {
           if (e instanceof ServiceError && e.code === 'ExecutionAlreadyExists') continue; // delivered before a restart
+          // Targets already started are started again under the same name on a retry: a no-op for them.
+          if (retryable(e)) retry = true;
           errors.push(`${rule.name}/${target.id}: ${(e as Error).message}`);
           log?.(`event ${row.eventId}: rule ${rule.name} target ${target.id} failed: ${(e as Error).message}`);
         }
       }
     }
-    return errors.length > 0 ? errors.join('; ') : null;
+    return { error: errors.length > 0 ? errors.join('; ') : null, retry };
   }
 
   async function pump(): Promise<void> {
     do {
       again = false;
-      for (let batch = repo.pending(); batch.length > 0 && !closed; batch = repo.pending()) {
+      let after = 0;
+      for (let batch = repo.pending(after); batch.length > 0 && !closed; batch = repo.pending(after)) {
         const rules = enabledRules();
         for (const row of batch) {
           if (closed) return;
-          const error = await deliver(row, rules);
-          if (!closed) repo.markDelivered(row.seq, ctx.clock.now(), error);
+          after = row.seq;
+          const wait = retries.get(row.seq);
+          if (wait && wait.at > ctx.clock.now()) continue;
+          const { error, retry } = await deliver(row, rules);
+          if (closed) return;
+          const now = ctx.clock.now();
+          if (retry && now - row.createdMs < RETRY_WINDOW_MS) {
+            const attempts = (wait?.attempts ?? 0) + 1;
+            retries.set(row.seq, { attempts, at: now + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempts - 1)) });
+            log?.(`event ${row.eventId}: attempt ${attempts} failed, will retry: ${error ?? ''}`);
+          } else {
+            retries.delete(row.seq);
+            repo.markDelivered(row.seq, now, error);
+          }
         }
       }
     } while (again && !closed);
+    armRetry();
+  }
+
+  /** Wakes delivery when the earliest retry is due (retries are in memory: a restart retries at once). */
+  function armRetry(): void {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = undefined;
+    if (retries.size === 0 || closed) return;
+    let at = Infinity;
+    for (const r of retries.values()) at = Math.min(at, r.at);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      wake();
+    }, Math.max(0, at - ctx.clock.now()));
+    retryTimer.unref();
   }
 
   function wake(): void {
@@ -149,6 +197,7 @@ export function startEventDelivery(svc: Service, log?: (line: string) => void): 
     },
     async close() {
       closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
       await running;
     },
   };

@@ -117,6 +117,27 @@ describe('event rules', () => {
     expect((await c.api('DELETE', '/api/rules/atomic-watch')).status).toBeLessThan(300);
   });
 
+  it('retries a delivery that failed for a passing reason (database full) until it succeeds, starting the target once', async () => {
+    const target = await machine(c, 'retry-target', ECHO);
+    expect((await c.api('POST', '/api/rules', { name: 'retry', eventPattern: { source: ['retry-src'] }, targets: [{ id: 't', arn: target }] })).status).toBe(201);
+    const db = c.service.ctx.store.db;
+    const big = 'x'.repeat(200_000); // the target's input (the whole event) needs pages the database may not add
+    const put = c.triggers.putEvents({ entries: [{ source: 'retry-src', 'detail-type': 'Big', detail: { big } }] }) as { failedEntryCount: number };
+    expect(put.failedEntryCount).toBe(0);
+    // Delivery starts on a later turn: it finds the database full (SQLITE_FULL), a failure that passes.
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    await settle(300);
+    expect(await executions(c, target)).toEqual([]);
+    const row = db.prepare("SELECT delivered_ms AS d FROM bus_events WHERE json_extract(event, '$.source') = 'retry-src'").get() as { d: number | null };
+    expect(row.d).toBeNull(); // still pending: not recorded as failed for good
+    db.pragma('max_page_count = 1073741823');
+    const started = await until(() => executions(c, target), (v) => v.length > 0);
+    await settle(1200); // no second start from a later retry
+    expect((await executions(c, target)).length).toBe(1);
+    expect(started[0]!.status).not.toBe('FAILED');
+    expect((await c.api('DELETE', '/api/rules/retry')).status).toBeLessThan(300);
+  });
+
   it('validates rules, lists, replaces, disables and deletes them', async () => {
     const bad = await c.api('POST', '/api/rules', { name: 'x', eventPattern: { source: 'shop' }, targets: [] });
     expect(bad.status).toBe(400);
