@@ -64,8 +64,11 @@ export class ExecutionSubscription {
   onLive(events: readonly HistoryEvent[]): void {
     if (this.done) return;
     if (this.catchingUp) {
-      this.pending.push(...events);
-      for (const e of events) this.pendingBytes += approxSize(e);
+      // One loop, no push(...events): a commit can carry more events than a call takes arguments.
+      for (const e of events) {
+        this.pending.push(e);
+        this.pendingBytes += approxSize(e);
+      }
       if (this.pending.length > this.limits.maxQueuedEvents || this.pendingBytes > this.limits.maxQueuedBytes) this.out.overflow();
       return;
     }
