@@ -10,7 +10,11 @@ export interface Row {
   rawRoundTripMs?: number; tasksPerExecution?: number; ratioToPeer?: number;
 }
 
-export interface Parked { ok: boolean; error?: string; n?: number; bytesPerExecutionRss?: number; bytesPerExecutionHeap?: number; startsPerSec?: number; peakRssMb?: number }
+/** bench/lib/parked.ts: `bytesPerExecution*` against a warmed service (after a burst of N quick starts), `cold*` against a fresh one. */
+export interface Parked {
+  ok: boolean; error?: string; n?: number; bytesPerExecutionRss?: number; bytesPerExecutionHeap?: number;
+  coldBytesPerExecutionRss?: number; coldBytesPerExecutionHeap?: number; parked?: number; startsPerSec?: number; peakRssMb?: number;
+}
 
 const median = (xs: (number | undefined)[]): number | undefined => {
   const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
@@ -101,7 +105,11 @@ export function renderMarkdown(rows: Row[], parked: Parked | undefined, meta: Re
   }
   if (parked) {
     out.push('', '## Parked executions (one-hour Wait, durable, after gc)', '');
-    out.push(parked.error ? `ERROR: ${oneLine(parked.error)}` : `${f(parked.n)} executions: ${f(parked.bytesPerExecutionRss)} B RSS and ${f(parked.bytesPerExecutionHeap)} B JS heap per execution; started at ${f(parked.startsPerSec)}/s; peak RSS ${f(parked.peakRssMb)} MB${parked.ok ? '' : ' (INVALID: not all RUNNING)'}`);
+    out.push(parked.error ? `ERROR: ${oneLine(parked.error)}` : `${f(parked.n)} executions (${f(parked.parked)} parked by the runner): `
+      + `${f(parked.bytesPerExecutionRss)} B RSS and ${f(parked.bytesPerExecutionHeap)} B JS heap per execution in a warmed service `
+      + `(baseline after a burst of ${f(parked.n)} starts that end at once); ${f(parked.coldBytesPerExecutionRss)} B RSS and `
+      + `${f(parked.coldBytesPerExecutionHeap)} B heap from a freshly started service; started at ${f(parked.startsPerSec)}/s; `
+      + `peak RSS ${f(parked.peakRssMb)} MB${parked.ok ? '' : ' (INVALID: not all RUNNING)'}`);
   }
   const ratio = (w: string, m: ModeName) => rows.find((r) => r.workload === w && r.mode === m && r.concurrency === 1 && r.ok)?.ratioToPeer;
   // Task workloads wait on HTTP, not on storage: the storage target is judged on the others, worst case.
@@ -113,8 +121,9 @@ export function renderMarkdown(rows: Row[], parked: Parked | undefined, meta: Re
   for (const w of ['w1', 'w2', 'w3', 'w4']) out.push(target(`express ÷ peer transitions/s, ${w.toUpperCase()} (c=1)`, ratio(w, 'express'), 5, '×', true));
   out.push(target('history rows/s ÷ raw batched-insert rows/s (worst of the Task-free workloads)', histPct, 50, '%', true));
   out.push(target('W5 overhead per Task above raw HTTP (durable, p50)', taskOverhead(rows, 'durable', 'w5'), 0.15, ' ms', false));
-  out.push(target('memory per parked execution (RSS delta / N)', parked?.bytesPerExecutionRss, 2048, ' B', false));
-  out.push(target('memory per parked execution (JS heap + external delta / N)', parked?.bytesPerExecutionHeap, 2048, ' B', false));
+  out.push(target('memory per parked execution (RSS delta / N, warmed service)', parked?.bytesPerExecutionRss, 2048, ' B', false));
+  out.push(target('memory per parked execution (RSS delta / N, freshly started service)', parked?.coldBytesPerExecutionRss, 2048, ' B', false));
+  out.push(target('memory per parked execution (JS heap + external delta / N, warmed service)', parked?.bytesPerExecutionHeap, 2048, ' B', false));
   out.push(`| 100,000 parked executions in one process | 100,000 | ${parked?.n !== undefined ? f(parked.n) + (parked.ok ? ' ok' : ' failed') : 'not measured'} | ${parked?.ok && (parked.n ?? 0) >= 100_000 ? 'met' : 'run `--parked 100000`'} |`);
   return out.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@
  * tasks. `accumulate` folds one engine step into the pending write of the current tick (pure bookkeeping).
  */
 import type { Command, EngineInput, ExecutionState, ExecutionStatus, StepResult } from '../engine/contract.js';
-import type { NewExecution, StepWrite } from '../store/index.js';
+import type { ExecutionRow, NewExecution, StepWrite } from '../store/index.js';
 
 /** What an execution came to, as DescribeExecution / StartSyncExecution report it. */
 export interface ExecutionResult {
@@ -24,10 +24,10 @@ export interface LiveExecution {
   mailbox: EngineInput[];
   /** Set until the row is inserted: the new execution's record, inserted in the tick that runs its Start. */
   insert?: NewExecution;
-  // timers, startedTasks and closedTasks are created on first use: most executions (a parked one waiting on a
+  // timers, tasks, startedTasks and closedTasks are created on first use: most executions (a parked one waiting on a
   // timer, a Pass-only one) never fill some of them, and each empty Map/Set costs ~150 B of heap.
   timers?: Map<string, unknown>;
-  tasks: Map<string, AbortController>;
+  tasks?: Map<string, AbortController>;
   /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */
   startedTasks?: Set<string>;
   /**
@@ -134,6 +134,17 @@ export function resultOf(state: ExecutionState, stopMs: number): ExecutionResult
     ...(state.output !== undefined ? { output: state.output } : {}),
     ...(state.error !== undefined ? { error: state.error } : {}),
     ...(state.cause !== undefined ? { cause: state.cause } : {}),
+  };
+}
+
+/** The result of a stored execution as its row records it (`now` stands in for a missing stop time). */
+export function resultOfRow(row: ExecutionRow, now: number): ExecutionResult {
+  return {
+    status: row.status as ExecutionResult['status'],
+    stopMs: row.stopMs ?? now,
+    ...(row.output !== null ? { output: row.output } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.cause !== null ? { cause: row.cause } : {}),
   };
 }
 

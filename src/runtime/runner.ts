@@ -13,7 +13,7 @@ import type { ExecutionRow, NewExecution, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { EnginePort } from './engine-port.js';
 import { callTask } from './task-calls.js';
-import { accumulate, engineFailure, newWork, resultOf, type ExecutionResult, type LiveExecution, type TickWork } from './live-execution.js';
+import { accumulate, engineFailure, newWork, resultOf, resultOfRow, type ExecutionResult, type LiveExecution, type TickWork } from './live-execution.js';
 
 /** How long a lone TaskStarted may wait for other work to share its commit. */
 const LAZY_MS = 5;
@@ -71,15 +71,19 @@ export class Runner {
    * Starts an execution. `committed` resolves once its Start step is committed (or run, for in-memory
    * executions); `done` resolves with the result when it finishes.
    */
-  start(req: StartRequest): { live: LiveExecution; committed: Promise<LiveExecution>; done: Promise<ExecutionResult> } {
+  start(req: StartRequest): { live: LiveExecution; committed: Promise<LiveExecution>; readonly done: Promise<ExecutionResult> } {
     const live = this.track(req.row.arn, req.persist ? 0 : this.nextMemoryId--, req.persist, req.program, undefined);
     if (req.persist) live.insert = req.row;
-    const done = new Promise<ExecutionResult>((resolve) => live.doneWaiters.push(resolve));
+    // Only an in-memory execution needs its result promise up front: nothing else keeps its result. A persisted
+    // one's result is in the store once it ends, so its `done` is made when asked for: an execution started by
+    // StartExecution (nobody awaits it) holds no promise and resolver (~300 B) while it waits.
+    let done = req.persist ? undefined : new Promise<ExecutionResult>((resolve) => live.doneWaiters.push(resolve));
     const committed = new Promise<LiveExecution>((resolve, reject) => {
       live.commitWaiters.push((err) => (err ? reject(err) : resolve(live)));
       this.enqueue(live, req.start);
     });
-    return { live, committed, done };
+    const lazyDone = (): Promise<ExecutionResult> => (done ??= this.waitFor(live.arn) ?? Promise.resolve(this.storedResult(live.arn)));
+    return { live, committed, get done() { return lazyDone(); } };
   }
 
   /**
@@ -146,6 +150,13 @@ export class Runner {
     return live && new Promise((resolve) => live.doneWaiters.push(resolve));
   }
 
+  /** The result of a persisted execution that has ended, read back from its committed row. */
+  private storedResult(arn: string): ExecutionResult {
+    const row = this.o.store.executions.get(arn);
+    return row ? resultOfRow(row, this.o.clock.now())
+      : { status: 'FAILED', error: 'States.Runtime', cause: 'The execution could not be stored', stopMs: this.o.clock.now() };
+  }
+
   /** The execution and task id a `.waitForTaskToken` token belongs to. */
   taskForToken(token: string): { arn: string; taskId: string } | undefined {
     return this.tokens.get(token);
@@ -168,7 +179,7 @@ export class Runner {
   }
 
   private track(arn: string, id: number, persist: boolean, program: unknown, state: ExecutionState | undefined): LiveExecution {
-    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], tasks: new Map(), commitWaiters: [], doneWaiters: [] };
+    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], commitWaiters: [], doneWaiters: [] };
     this.live.set(arn, live);
     return live;
   }
@@ -379,7 +390,7 @@ export class Runner {
     this.idle = new Set();
     for (const live of idle) {
       const parkable = !this.closed && this.live.get(live.arn) === live && !this.ready.has(live) && live.mailbox.length === 0
-        && live.tasks.size === 0 && live.commitWaiters.length === 0 && live.insert === undefined
+        && !live.tasks?.size && live.commitWaiters.length === 0 && live.insert === undefined
         && live.state?.status === 'RUNNING' && live.id > 0;
       if (!parkable) continue;
       live.state = undefined;
@@ -411,16 +422,16 @@ export class Runner {
   }
 
   private cancelTask(live: LiveExecution, taskId: string): void {
-    live.tasks.get(taskId)?.abort();
-    live.tasks.delete(taskId);
+    live.tasks?.get(taskId)?.abort();
+    live.tasks?.delete(taskId);
     for (const [token, t] of this.tokens) if (t.arn === live.arn && t.taskId === taskId) this.tokens.delete(token);
   }
 
   private release(live: LiveExecution): void {
     if (live.timers) for (const h of live.timers.values()) this.o.clock.clearTimer(h);
     live.timers?.clear();
-    for (const ac of live.tasks.values()) ac.abort();
-    live.tasks.clear();
+    if (live.tasks) for (const ac of live.tasks.values()) ac.abort();
+    live.tasks?.clear();
     for (const [token, t] of this.tokens) if (t.arn === live.arn) this.tokens.delete(token);
   }
 

@@ -19,7 +19,7 @@ export interface TaskCallDeps {
 /** Starts the call; a CancelTask (or the execution ending) aborts it through `live.tasks`. */
 export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTaskCommand): void {
   const ac = new AbortController();
-  const tasks = live.tasks;
+  const tasks = (live.tasks ??= new Map());
   tasks.get(cmd.taskId)?.abort();
   tasks.set(cmd.taskId, ac);
   // The token is valid from the moment the call goes out: the function may hand it on before it returns.

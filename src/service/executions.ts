@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { jsonSyntaxError } from '../asl/parse.js';
 import type { ExecutionMeta } from '../engine/contract.js';
-import type { ExecutionResult } from '../runtime/live-execution.js';
+import { resultOfRow as storedResult, type ExecutionResult } from '../runtime/live-execution.js';
 import type { Json } from '../util/json.js';
 import { formatTimestamp } from '../util/time.js';
 import { redriveVerdict } from '../runtime/redrive.js';
@@ -101,20 +101,15 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
   });
   const live = await handle.committed;
   if (!live.state) throw new ServiceError('InternalFailure', `The execution ${executionArn} could not be started`, 500);
-  return { executionArn, startDate: now, done: handle.done, meta, input: inputText };
+  // A getter: reading `done` makes the result promise of a persisted execution (see Runner.start).
+  return { executionArn, startDate: now, get done() { return handle.done; }, meta, input: inputText };
 }
 
 /** The final result of a stored execution. */
 export function resultOfRow(ctx: ServiceContext, arn: string): ExecutionResult {
   const row = ctx.store.executions.get(arn);
   if (!row) throw notFound.execution(arn);
-  return {
-    status: row.status as ExecutionResult['status'],
-    stopMs: row.stopMs ?? ctx.clock.now(),
-    ...(row.output !== null ? { output: row.output } : {}),
-    ...(row.error !== null ? { error: row.error } : {}),
-    ...(row.cause !== null ? { cause: row.cause } : {}),
-  };
+  return storedResult(row, ctx.clock.now());
 }
 
 /** StartExecution. */
