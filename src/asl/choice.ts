@@ -98,29 +98,67 @@ function typeTest(test: TypeTest, rule: ChoiceRule, scope: DataScope): boolean {
 }
 
 /**
+ * How a rule is evaluated, worked out once per rule object (a definition's rules are immutable): which of
+ * And/Or/Not/type test/StringMatches/comparison applies, so evaluation does no key scan or RegExp match.
+ */
+type Plan =
+  | { op: 'And' | 'Or'; rules: ChoiceRule[] }
+  | { op: 'Not'; rule: ChoiceRule }
+  | { op: 'type'; test: TypeTest }
+  | { op: 'matches'; re: RegExp }
+  | { op: 'compare'; kind: Kind; cmp: Cmp; operandPath: boolean; operand: Json }
+  | { op: 'error'; cause: string };
+
+const plans = new WeakMap<ChoiceRule, Plan>();
+
+function planOf(rule: ChoiceRule): Plan {
+  let p = plans.get(rule);
+  if (p === undefined) {
+    p = makePlan(rule);
+    // Only objects can be WeakMap keys; anything else (an unvalidated definition) is planned every time.
+    if (typeof rule === 'object' && rule !== null) plans.set(rule, p);
+  }
+  return p;
+}
+
+function makePlan(rule: ChoiceRule): Plan {
+  if (rule.And) return { op: 'And', rules: rule.And };
+  if (rule.Or) return { op: 'Or', rules: rule.Or };
+  if (rule.Not) return { op: 'Not', rule: rule.Not };
+  if (rule.Variable === undefined) return { op: 'error', cause: 'Choice rule has no Variable' };
+  for (const test of TYPE_TESTS) {
+    if (rule[test] !== undefined) return { op: 'type', test };
+  }
+  if (typeof rule.StringMatches === 'string') return { op: 'matches', re: matcher(rule.StringMatches) };
+  for (const key of Object.keys(rule)) {
+    const m = COMPARISON.exec(key);
+    if (!m) continue;
+    return { op: 'compare', kind: m[1] as Kind, cmp: m[2] as Cmp, operandPath: m[3] !== undefined, operand: rule[key] as Json };
+  }
+  return { op: 'error', cause: 'Choice rule has no comparison operator' };
+}
+
+/**
  * True when the rule matches. Type mismatches compare false; a `Variable` (or `...Path` operand) that matches
  * nothing throws StatesError(States.Runtime, "Invalid path '<path>': The choice state's condition path references
  * an invalid value.") except under IsPresent.
  */
 export function evaluateChoiceRule(rule: ChoiceRule, scope: DataScope): boolean {
-  if (rule.And) return rule.And.every((r) => evaluateChoiceRule(r, scope));
-  if (rule.Or) return rule.Or.some((r) => evaluateChoiceRule(r, scope));
-  if (rule.Not) return !evaluateChoiceRule(rule.Not, scope);
-  if (rule.Variable === undefined) throw new StatesError(States.Runtime, 'Choice rule has no Variable');
-  for (const test of TYPE_TESTS) {
-    if (rule[test] !== undefined) return typeTest(test, rule, scope);
+  const p = planOf(rule);
+  switch (p.op) {
+    case 'And': return p.rules.every((r) => evaluateChoiceRule(r, scope));
+    case 'Or': return p.rules.some((r) => evaluateChoiceRule(r, scope));
+    case 'Not': return !evaluateChoiceRule(p.rule, scope);
+    case 'error': throw new StatesError(States.Runtime, p.cause);
+    case 'type': return typeTest(p.test, rule, scope);
+    case 'matches': {
+      const v = resolve(rule.Variable!, scope);
+      return typeof v === 'string' && p.re.test(v);
+    }
+    case 'compare': {
+      const value = resolve(rule.Variable!, scope);
+      const operand = p.operandPath ? resolve(p.operand as string, scope) : p.operand;
+      return compare(p.kind, p.cmp, value, operand);
+    }
   }
-  if (typeof rule.StringMatches === 'string') {
-    const v = resolve(rule.Variable, scope);
-    return typeof v === 'string' && matcher(rule.StringMatches).test(v);
-  }
-  for (const key of Object.keys(rule)) {
-    const m = COMPARISON.exec(key);
-    if (!m) continue;
-    const value = resolve(rule.Variable, scope);
-    const raw = rule[key] as Json;
-    const operand = m[3] ? resolve(raw as string, scope) : raw;
-    return compare(m[1] as Kind, m[2] as Cmp, value, operand);
-  }
-  throw new StatesError(States.Runtime, 'Choice rule has no comparison operator');
 }

@@ -167,9 +167,21 @@ function evalArg(arg: IntrinsicArg, scope: DataScope, rng: Prng | undefined, has
   }
 }
 
+/** Arity problems by parsed call (parseIntrinsic caches calls by text, so each is checked once). */
+const arityOf = new WeakMap<IntrinsicCall, string | null>();
+
+function arityProblem(call: IntrinsicCall): string | undefined {
+  let a = arityOf.get(call);
+  if (a === undefined) {
+    a = checkIntrinsicArity({ name: call.name, args: call.args }) ?? null;
+    arityOf.set(call, a);
+  }
+  return a ?? undefined;
+}
+
 function evaluateCall(call: IntrinsicCall, scope: DataScope, rng: Prng | undefined, hash: HashFn | undefined, field: string): Json {
   const impl = TABLE[call.name];
-  const arity = checkIntrinsicArity({ name: call.name, args: call.args });
+  const arity = arityProblem(call);
   if (!impl || arity) throw new StatesError(States.IntrinsicFailure, arity ?? `Unknown intrinsic function ${call.name}`);
   const args = call.args.map((a) => evalArg(a, scope, rng, hash, field));
   return impl(args, { name: call.name, rng, hash, raw: call.args });

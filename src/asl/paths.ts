@@ -31,6 +31,9 @@ const VARIABLE_PATH = /^\$([A-Za-z_][A-Za-z0-9_]*)(.*)$/s;
 
 /** Resolves `$...` on the input, `$$...` on the context, `$name...` on a variable; Jayway-style reason on miss. */
 export function lookupScopePath(path: string, scope: DataScope): PathLookup {
+  // The common case first: `$`, `$.a`, `$[0]` read the input (no Context object, no variable name to match).
+  const second = path.charCodeAt(1);
+  if (path.charCodeAt(0) === 36 && (path.length === 1 || second === 46 || second === 91)) return lookupJsonPath(path, scope.input);
   if (path.startsWith('$$')) return lookupJsonPath(path.slice(1), scope.context);
   const v = VARIABLE_PATH.exec(path);
   if (v) {
@@ -121,7 +124,11 @@ function writeAt(
   if (node === undefined) node = {};
   if (!isJsonObject(node)) throw resultPathFailure(path, input);
   const copy: JsonObject = { ...node };
+  if (last) {
+    setOwn(copy, step, result);
+    return copy;
+  }
   const child = Object.prototype.hasOwnProperty.call(node, step) ? node[step] : undefined;
-  setOwn(copy, step, last ? result : writeAt(steps, k + 1, child, result, path, input));
+  setOwn(copy, step, writeAt(steps, k + 1, child, result, path, input));
   return copy;
 }

@@ -22,13 +22,14 @@ import { cancelPending } from './terminate.js';
 /** Create a child frame at the start of a sub-machine. */
 export function spawn(
   ctx: StepContext, parent: Frame, machine: Machine, slot: number, input: Json, prev: number,
-  extra: Partial<Frame> = {},
+  extra?: Partial<Frame>,
 ): Frame {
   const child: Frame = {
     id: ctx.newId('f'), parent: parent.id, slot, machine: machine.path, state: machine.startAt, phase: 'enter',
     input, prev, enteredId: 0, enteredAt: ctx.now, enteredPrev: prev, vars: parent.vars, attempts: [], retryCount: 0,
-    ...extra,
   };
+  // Not spread into the literal: a spread makes every frame a slow generic object copy.
+  if (extra !== undefined) Object.assign(child, extra);
   if (parent.silent) child.silent = true;
   ctx.addFrame(child);
   ctx.enqueue(child.id);
@@ -57,7 +58,7 @@ function startBranches(ctx: StepContext, f: Frame, cs: CompiledOf<'Parallel'>, e
   // A redrive re-runs only the branches that did not succeed (AWS "Redriving executions").
   const redo = takeRedo(f, agg);
   // Branches that get the state's input object unchanged keep its original text (Frame.inputText).
-  const extra = f.inputText !== undefined && eff === f.input ? { inputText: f.inputText } : {};
+  const extra = f.inputText !== undefined && eff === f.input ? { inputText: f.inputText } : undefined;
   cs.children.forEach((m, i) => {
     if (isOk(redo, i)) return;
     agg.running += 1;
@@ -93,8 +94,8 @@ function takeRedo(f: Frame, agg: Aggregate): Aggregate | undefined {
 export function childFinished(ctx: StepContext, child: Frame): void {
   const parentId = child.parent!;
   ctx.dropFrame(child.id);
-  if (!ctx.hasFrame(parentId)) return;
-  const p = ctx.frame(parentId);
+  const p = ctx.frameIfAny(parentId);
+  if (p === undefined) return;
   const agg = p.agg;
   if (!agg || agg.closed || p.phase !== 'children') return;
   const result = child.result!;

@@ -144,11 +144,24 @@ export function stateOutputPath(
   const assigned = assign !== undefined
     ? applyPayloadTemplate(assign, dataScope(ctx, f, selected)) as Record<string, Json>
     : undefined;
-  const merged = opts.resultStage ? applyResultPath(d.ResultPath, raw, selected) : selected;
-  const output = typeof d.OutputPath === 'string' && isScopePath(d.OutputPath)
+  const output = resultAndOutputPath(ctx, f, d, raw, selected, opts.resultStage);
+  return assigned ? { output, assigned } : { output };
+}
+
+/** ResultPath (when `resultStage`) then OutputPath, over the selected result. */
+function resultAndOutputPath(ctx: StepContext, f: Frame, d: Fields, raw: Json, selected: Json, resultStage: boolean): Json {
+  const merged = resultStage ? applyResultPath(d.ResultPath, raw, selected) : selected;
+  return typeof d.OutputPath === 'string' && isScopePath(d.OutputPath)
     ? selectInput(ctx, f, d.OutputPath, merged)
     : applyOutputPath(d.OutputPath, merged);
-  return assigned ? { output, assigned } : { output };
+}
+
+/**
+ * A Pass state's output (ResultPath, OutputPath; Pass has no ResultSelector) when it assigns nothing: the
+ * output alone, without the StateOutput wrapper (Pass chains are the hottest path of the engine).
+ */
+export function passOutputPath(ctx: StepContext, f: Frame, cs: CompiledState, raw: Json, result: Json): Json {
+  return resultAndOutputPath(ctx, f, fieldsOf(cs), raw, result, true);
 }
 
 /** AWS's QueryEvaluationError for a JSONata field whose result has the wrong type. */

@@ -63,8 +63,11 @@ export function retryDelay(ctx: StepContext, f: Frame, retriers: readonly Retrie
   if (!r) return undefined;
   const used = f.attempts[i] ?? 0;
   if (used >= (r.MaxAttempts ?? 3)) return undefined;
-  while (f.attempts.length <= i) f.attempts.push(0);
-  f.attempts[i] = used + 1;
+  // Copy-on-write: the array may be shared with the state this step was given (StepContext.frame).
+  const attempts = f.attempts.slice();
+  while (attempts.length <= i) attempts.push(0);
+  attempts[i] = used + 1;
+  f.attempts = attempts;
   let seconds = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** used;
   if (r.MaxDelaySeconds !== undefined) seconds = Math.min(seconds, r.MaxDelaySeconds);
   if (r.JitterStrategy === 'FULL') seconds = ctx.rng().nextDouble() * seconds;

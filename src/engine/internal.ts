@@ -191,13 +191,13 @@ export function emptyResults(size: number): Json[][] {
  * Mark a slot as succeeded (chunked and copy-on-write like `results`). `owned`: chunks already copied in this
  * step (StepContext.ownedChunks), written in place instead of copied again.
  */
-export function markOk(agg: Aggregate, slot: number, owned?: WeakSet<Json[]>): void {
-  agg.ok ??= emptyResults(agg.results.flat().length);
+export function markOk(agg: Aggregate, slot: number, owned?: Set<Json[]>): void {
+  agg.ok ??= emptyResults(agg.results.reduce((n, chunk) => n + chunk.length, 0));
   agg.ok[Math.floor(slot / RESULT_CHUNK)] = writeSlot(agg.ok, slot, 1, owned);
 }
 
 /** The chunk of `slot` with `value` written: the chunk itself when owned by this step, else a copy. */
-function writeSlot(chunks: Json[][], slot: number, value: Json, owned: WeakSet<Json[]> | undefined): Json[] {
+function writeSlot(chunks: Json[][], slot: number, value: Json, owned: Set<Json[]> | undefined): Json[] {
   const old = chunks[Math.floor(slot / RESULT_CHUNK)];
   if (old !== undefined && owned?.has(old)) {
     old[slot % RESULT_CHUNK] = value;
@@ -215,6 +215,6 @@ export function isOk(agg: Aggregate | undefined, slot: number): boolean {
 }
 
 /** Record one result (copy-on-write of its chunk; the chunk array itself is copied with the frame). */
-export function setResult(agg: Aggregate, slot: number, value: Json, owned?: WeakSet<Json[]>): void {
+export function setResult(agg: Aggregate, slot: number, value: Json, owned?: Set<Json[]>): void {
   agg.results[Math.floor(slot / RESULT_CHUNK)] = writeSlot(agg.results, slot, value, owned);
 }

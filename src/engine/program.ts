@@ -15,6 +15,11 @@ export interface CompiledState {
   ql: QueryLanguage;
   /** Parallel: one sub-program per branch. Map: `[processor]`. */
   children: Machine[];
+  /**
+   * The state named by `Next`, resolved once so the per-state loop (run.ts advance) need not look it up by
+   * name again. Non-enumerable: a loop of states makes this a cycle, which JSON and deep equality must not see.
+   */
+  readonly next?: CompiledState;
 }
 
 /** A (sub-)program: top level, a Parallel branch or a Map processor. */
@@ -56,6 +61,10 @@ function compileMachine(
       }
     }
     states[name] = { name, def, ql: own, children };
+  }
+  for (const cs of Object.values(states)) {
+    const next = 'Next' in cs.def && typeof cs.def.Next === 'string' ? states[cs.def.Next] : undefined;
+    if (next) Object.defineProperty(cs, 'next', { value: next, enumerable: false });
   }
   return m;
 }

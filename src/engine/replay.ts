@@ -11,7 +11,7 @@ export async function replay(
   let last: StepResult | undefined;
   for (const input of journal) {
     last = await step(program, last?.state, input, deps);
-    allEvents.push(...last.events);
+    for (const e of last.events) allEvents.push(e); // no spread: a step may carry more events than a call takes arguments
   }
   if (!last) throw new Error('engine: replay of an empty journal');
   return { ...last, allEvents };

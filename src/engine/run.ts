@@ -3,12 +3,10 @@
  * Frames run in queue order, each until it blocks (task, timer, children) or finishes; a finished child frame
  * hands its result to its Parallel/Map parent (children.ts).
  */
-import type { Json } from '../util/json.js';
-import { utf8Length } from '../util/json.js';
+import { utf8Length, type Json } from '../util/json.js';
 import { States } from '../asl/errors.js';
 import type { StateType } from '../asl/types.js';
-import type { Frame, FrameResult } from './internal.js';
-import { ROOT } from './internal.js';
+import { ROOT, type Frame, type FrameResult } from './internal.js';
 import { stateAt, type CompiledState } from './program.js';
 import type { StepContext } from './step-context.js';
 import { PAYLOAD_LIMIT, type CompiledOf, type Handler, type Outcome } from './outcome.js';
@@ -19,6 +17,7 @@ import { mapHandler, parallelHandler, childFinished, collect } from './children.
 import { assignedDetails, catcherOutput, commitAssign } from './dataflow.js';
 import { errorOutput, findCatcher, retryDelay, toErrorInfo, type ErrorInfo } from './failure.js';
 import { endExecution } from './terminate.js';
+import { surelyWithin } from './payload-bound.js';
 
 const handlers: { [T in StateType]: Handler<T> } = {
   Pass: passHandler,
@@ -53,34 +52,33 @@ function eventNames(suffix: string): Record<StateType, string> {
  */
 export function drain(ctx: StepContext): Promise<void> | undefined {
   while (ctx.st.queue.length > 0) {
-    const id = ctx.st.queue.shift()!;
-    if (ctx.hasFrame(id)) {
-      const pending = advance(ctx, id);
-      if (pending) return pending.then(() => drain(ctx));
-    }
+    const pending = advance(ctx, ctx.st.queue.shift()!);
+    if (pending) return pending.then(() => drain(ctx));
   }
   return undefined;
 }
 
 /** Run one frame until it blocks or finishes; a promise when it has to wait for an evaluation. */
-function advance(ctx: StepContext, id: string): Promise<void> | undefined {
+function advance(ctx: StepContext, id: string, prior?: CompiledState): Promise<void> | undefined {
+  // `prior`: the state just left; its `next` is usually the one entered. The frame is looked up once: it stays
+  // this (owned) object while it exists, and only finishing (phase 'done', which ends the loop) removes it.
+  const f = ctx.frameIfAny(id);
+  if (f === undefined) return undefined;
   for (;;) {
-    if (!ctx.hasFrame(id)) return undefined;
-    const f = ctx.frame(id);
-    let cs: CompiledState;
-    let outcome: Outcome | Promise<Outcome>;
+    let cs: CompiledState, outcome: Outcome | Promise<Outcome>;
     if (f.collect && f.phase === 'children') {
       cs = stateAt(ctx.program, f.machine, f.state);
       outcome = guarded(ctx, f, cs, collectHandler);
     } else {
       if (f.phase !== 'enter') return undefined;
-      cs = stateAt(ctx.program, f.machine, f.state);
+      const hint = prior?.next;
+      cs = hint !== undefined && hint.name === f.state ? hint : stateAt(ctx.program, f.machine, f.state);
       if (f.reentry) {
         delete f.reentry;
       } else {
         f.enteredPrev = f.prev;
         f.enteredAt = ctx.now;
-        f.enteredId = ctx.emit(f, ENTERED[cs.def.Type], {
+        f.enteredId = ctx.quiet ? ctx.emit(f, ENTERED[cs.def.Type]) : ctx.emit(f, ENTERED[cs.def.Type], {
           name: f.state, input: f.inputText ?? ctx.textOf(f.input), inputDetails: { truncated: false },
         });
       }
@@ -92,6 +90,7 @@ function advance(ctx: StepContext, id: string): Promise<void> | undefined {
     }
     const pending = settle(ctx, f, cs, outcome);
     if (pending) return pending.then(() => advance(ctx, id));
+    prior = cs;
   }
 }
 
@@ -122,32 +121,30 @@ export function settle(ctx: StepContext, f: Frame, cs: CompiledState, outcome: O
     case 'block':
       return undefined;
     case 'terminal':
-      finish(ctx, f, withCause({ ok: false, error: outcome.error ?? '' }, outcome.cause), true);
+      finish(ctx, f, failure({ error: outcome.error ?? '', cause: outcome.cause }), true);
       return undefined;
     case 'next': {
       const raw = rawTextOf(f, outcome);
-      const text = raw ?? JSON.stringify(outcome.output);
+      // Quiet (Express): no event shows the text, so it is built only when a cheap bound cannot prove the quota.
+      const text = raw ?? (ctx.quiet && surelyWithin(outcome.output, PAYLOAD_LIMIT) ? undefined : JSON.stringify(outcome.output));
       // UTF-8 takes at most 3 bytes per UTF-16 unit, so short texts need no byte count.
-      if (text.length * 3 > PAYLOAD_LIMIT && utf8Length(text) > PAYLOAD_LIMIT) {
+      if (text !== undefined && text.length * 3 > PAYLOAD_LIMIT && utf8Length(text) > PAYLOAD_LIMIT) {
         return settle(ctx, f, cs, {
           kind: 'fail', error: States.DataLimitExceeded,
           cause: `The state/task '${f.state}' returned a result with a size exceeding the maximum number of bytes service limit.`,
         });
       }
       commitAssign(f, outcome.assigned);
-      const assignedVariables = assignedDetails(outcome.assigned);
-      ctx.emit(f, EXITED[cs.def.Type], assignedVariables
-        ? {
-            name: f.state, output: text, outputDetails: { truncated: false },
-            assignedVariables, assignedVariablesDetails: { truncated: false },
-          }
-        : { name: f.state, output: text, outputDetails: { truncated: false } });
+      if (text === undefined) ctx.emit(f, EXITED[cs.def.Type]);
+      else exited(ctx, f, EXITED[cs.def.Type], text, outcome.assigned);
       if (outcome.next === undefined) {
-        finish(ctx, f, raw === undefined ? { ok: true, output: outcome.output } : { ok: true, output: outcome.output, text: raw }, false);
+        // The top level's text is the execution output: serialised once (a child's text would mark it as raw).
+        const known = raw ?? (f.parent === undefined ? text : undefined);
+        finish(ctx, f, known === undefined ? { ok: true, output: outcome.output } : { ok: true, output: outcome.output, text: known }, false);
       } else {
         transition(f, outcome.next, outcome.output);
         if (raw !== undefined) f.inputText = raw;
-        else ctx.rememberText(outcome.output, text);
+        else if (text !== undefined) ctx.rememberText(outcome.output, text);
       }
       return undefined;
     }
@@ -156,8 +153,12 @@ export function settle(ctx: StepContext, f: Frame, cs: CompiledState, outcome: O
   }
 }
 
-function withCause(r: { ok: false; error: string }, cause: string | undefined): FrameResult {
-  return cause === undefined ? r : { ...r, cause };
+/** *StateExited with the output text and the variables assigned (quiet: only its id is taken, see emit). */
+function exited(ctx: StepContext, f: Frame, type: string, output: string, assigned: Record<string, Json> | undefined): void {
+  const assignedVariables = ctx.quiet ? undefined : assignedDetails(assigned);
+  ctx.emit(f, type, assignedVariables
+    ? { name: f.state, output, outputDetails: { truncated: false }, assignedVariables, assignedVariablesDetails: { truncated: false } }
+    : { name: f.state, output, outputDetails: { truncated: false } });
 }
 
 /**
@@ -179,7 +180,7 @@ export function transition(f: Frame, next: string, input: Json): void {
   if ('inputText' in f) delete f.inputText;
   if ('redo' in f) delete f.redo;
   f.phase = 'enter';
-  f.attempts = [];
+  if (f.attempts.length > 0) f.attempts = [];
   f.retryCount = 0;
   if ('task' in f) delete f.task;
   if ('timerId' in f) delete f.timerId;
@@ -223,7 +224,7 @@ async function caught(
   await settle(ctx, f, cs, { kind: 'next', next: catcher.Next, output: out.output, ...(out.assigned ? { assigned: out.assigned } : {}) });
 }
 
-function failure(info: ErrorInfo): FrameResult {
+function failure(info: { error: string; cause?: string | undefined }): FrameResult {
   return info.cause === undefined ? { ok: false, error: info.error } : { ok: false, error: info.error, cause: info.cause };
 }
 
@@ -247,4 +248,3 @@ export function finish(ctx: StepContext, f: Frame, result: FrameResult, failedSt
   childFinished(ctx, f);
 }
 
-export { runHandler };

@@ -4,7 +4,9 @@ import { StatesError, States } from '../asl/errors.js';
 import { resolveDollarValue } from '../asl/payload-template.js';
 import { evaluateChoiceRule } from '../asl/choice.js';
 import { evaluateJsonata, isJsonataTemplate, jsonataTemplateExpression } from '../asl/jsonata.js';
-import { effectiveInputPath, evalField, inputPathOnly, jsonataTypeError, stateOutput, stateOutputPath } from './dataflow.js';
+import {
+  effectiveInputPath, evalField, inputPathOnly, jsonataTypeError, passOutputPath, stateOutput, stateOutputPath,
+} from './dataflow.js';
 import { dataScope, jsonataBindings } from './context.js';
 import { nextOf, type Handler } from './outcome.js';
 
@@ -14,9 +16,15 @@ export const passHandler: Handler<'Pass'> = (ctx, f, cs) => {
   // Pass: the result is `Result`, else the Parameters output, else the effective input (ASL spec "Pass State").
   const eff = effectiveInputPath(ctx, f, cs, f.input);
   const result = d.Result !== undefined ? d.Result : eff;
-  const out = stateOutputPath(ctx, f, cs, f.input, result, { resultStage: true, selectorApplies: false });
-  return { kind: 'next', next: nextOf(d), ...out };
+  if (d.Assign === undefined) return { kind: 'next', next: nextOf(d), output: passOutputPath(ctx, f, cs, f.input, result) };
+  const out = stateOutputPath(ctx, f, cs, f.input, result, PASS_OUTPUT);
+  return out.assigned === undefined
+    ? { kind: 'next', next: nextOf(d), output: out.output }
+    : { kind: 'next', next: nextOf(d), output: out.output, assigned: out.assigned };
 };
+
+/** Pass has a ResultPath but no ResultSelector (ASL spec "Pass State"); one shared options object. */
+const PASS_OUTPUT = { resultStage: true, selectorApplies: false } as const;
 
 const passJsonata: Handler<'Pass'> = async (ctx, f, cs) => {
   const out = await stateOutput(ctx, f, cs, f.input, f.input, { resultStage: false, defaultOutput: f.input });

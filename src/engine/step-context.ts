@@ -9,6 +9,9 @@ import type { Command, EngineInput, ExecutionStatus, HistoryEvent } from './cont
 import { bucketOf, type Frame, type Internal } from './internal.js';
 import type { Program } from './program.js';
 import { createPrng, restorePrng, type Prng } from '../asl/prng.js';
+import { detailsKey, stripUndefined } from './event-details.js';
+
+export { detailsKey };
 
 export interface EngineDeps {
   hash?: (algorithm: string, text: string) => string;
@@ -19,13 +22,19 @@ export class StepContext {
   readonly commands: Command[] = [];
   /** Set when the execution closed in this step. */
   terminal: { status: Exclude<ExecutionStatus, 'RUNNING'>; output?: string; error?: string; cause?: string } | undefined;
-  /** Result chunks (internal.ts setResult/markOk) created in this step: written in place, not copied again. */
-  readonly ownedChunks = new WeakSet<Json[]>();
+  /** See ownedChunks: a plain Set created on first use (a WeakSet per step was a measurable GC cost). */
+  private chunks: Set<Json[]> | undefined;
   private readonly owned = new Set<string>();
-  private readonly ownedBuckets = new Set<string>();
-  /** Number of frames in each owned bucket (see `bucket`). */
+  /** Number of frames in each bucket owned by this step (see `bucket`). */
   private readonly bucketSizes = new Map<string, number>();
   private prng: Prng | undefined;
+  /**
+   * An Express execution keeps no history on AWS (no GetExecutionHistory; our stream shows only its start and
+   * close, docs/websocket.md), so only its Execution* events are built: every other event just takes its id
+   * and moves the frame's `prev`, keeping ids and the closing event exactly as they would be. `run.ts` then
+   * skips serialising state inputs/outputs that no event shows (see payload-bound.ts for the quota check).
+   */
+  readonly quiet: boolean;
 
   constructor(
     readonly program: Program,
@@ -33,7 +42,15 @@ export class StepContext {
     public nextEventId: number,
     readonly now: number,
     readonly deps: EngineDeps,
-  ) {}
+  ) {
+    this.quiet = st.meta.type === 'EXPRESS';
+  }
+
+  /** Result chunks (internal.ts setResult/markOk) created in this step: written in place, not copied again. */
+  get ownedChunks(): Set<Json[]> {
+    this.chunks ??= new Set();
+    return this.chunks;
+  }
 
   /** Draft a state for this step: containers are shallow-copied; frames are copied lazily by `frame()`. */
   static draft(program: Program, internal: Internal, nextEventId: number, input: EngineInput, deps: EngineDeps): StepContext {
@@ -43,11 +60,18 @@ export class StepContext {
 
   /** A frame, copied on first access in this step so it may be mutated freely. */
   frame(id: string): Frame {
+    const f = this.frameIfAny(id);
+    if (!f) throw new Error(`engine: unknown frame ${id}`);
+    return f;
+  }
+
+  /** `frame(id)`, or undefined when there is no such frame (one lookup for hasFrame + frame). */
+  frameIfAny(id: string): Frame | undefined {
     const b = bucketOf(id);
     const f = this.st.frames[b]?.[id];
-    if (!f) throw new Error(`engine: unknown frame ${id}`);
-    if (this.owned.has(id)) return f;
-    const copy: Frame = { ...f, attempts: [...f.attempts] };
+    if (f === undefined || this.owned.has(id)) return f;
+    // `attempts` is copy-on-write (failure.ts retryDelay), so it is shared here.
+    const copy: Frame = { ...f };
     if (f.task) copy.task = { ...f.task };
     if (f.agg) copy.agg = { ...f.agg, results: [...f.agg.results], ...(f.agg.ok ? { ok: [...f.agg.ok] } : {}) };
     this.bucket(b)[id] = copy;
@@ -56,15 +80,16 @@ export class StepContext {
   }
 
   /**
-   * A bucket by name, copied on first write in this step. Its size is counted once then, and kept up to date
-   * by addFrame/dropFrame, so dropping a frame need not enumerate the bucket to see whether it emptied.
+   * A bucket by name, copied on first write in this step. Its size is counted once then (bucketSizes holds
+   * exactly the owned buckets), and kept up to date by addFrame/dropFrame, so dropping a frame need not
+   * enumerate the bucket to see whether it emptied. Few Map/Set operations per frame: they dominate a
+   * Parallel's frame bookkeeping.
    */
   private bucket(b: string): Record<string, Frame> {
-    if (!this.ownedBuckets.has(b)) {
+    if (!this.bucketSizes.has(b)) {
       const src = this.st.frames[b];
       this.st.frames[b] = { ...src };
       this.bucketSizes.set(b, src ? Object.keys(src).length : 0);
-      this.ownedBuckets.add(b);
     }
     return this.st.frames[b]!;
   }
@@ -76,25 +101,26 @@ export class StepContext {
   addFrame(f: Frame): Frame {
     const name = bucketOf(f.id);
     const b = this.bucket(name);
-    if (b[f.id] === undefined) this.bucketSizes.set(name, (this.bucketSizes.get(name) ?? 0) + 1);
+    if (b[f.id] === undefined) this.bucketSizes.set(name, this.bucketSizes.get(name)! + 1);
     b[f.id] = f;
     this.owned.add(f.id);
     return f;
   }
 
+  /** Remove a frame. Its id may stay in `owned`: ownership only matters for frames that exist. */
   dropFrame(id: string): void {
     const name = bucketOf(id);
     if (this.st.frames[name]?.[id] === undefined) return;
     const b = this.bucket(name);
     delete b[id];
-    const size = (this.bucketSizes.get(name) ?? 1) - 1;
-    this.bucketSizes.set(name, size);
+    const size = this.bucketSizes.get(name)! - 1;
     if (size === 0) {
       // A later addFrame to this bucket in the same step must start a new one (not write into the deleted one).
       delete this.st.frames[name];
-      this.ownedBuckets.delete(name);
+      this.bucketSizes.delete(name);
+    } else {
+      this.bucketSizes.set(name, size);
     }
-    this.owned.delete(id);
   }
 
   /** Every frame (read-only view; use `frame(id)` to modify). */
@@ -106,7 +132,6 @@ export class StepContext {
   clearFrames(): void {
     this.st.frames = {};
     this.owned.clear();
-    this.ownedBuckets.clear();
     this.bucketSizes.clear();
   }
 
@@ -132,6 +157,11 @@ export class StepContext {
   ): number {
     if (f?.silent) return f.prev;
     const id = this.nextEventId++;
+    // 69 is 'E': most types are *State* or Task events, told apart without a string comparison.
+    if (this.quiet && (type.charCodeAt(0) !== 69 || !type.startsWith('Execution'))) {
+      if (f && !opts?.keepPrev) f.prev = id;
+      return id;
+    }
     const previousEventId = opts?.prev ?? f?.prev ?? 0;
     const ev: HistoryEvent = { id, previousEventId, type, timestamp: this.now };
     if (details) {
@@ -187,44 +217,4 @@ export class StepContext {
   enqueue(frameId: string): void {
     this.st.queue.push(frameId);
   }
-}
-
-/** The details without undefined members; the object itself when it has none (the common case: no copy). */
-function stripUndefined(o: Record<string, Json | undefined>): Json {
-  for (const k in o) {
-    if (o[k] === undefined) {
-      const out: Record<string, Json> = {};
-      for (const key in o) {
-        const v = o[key];
-        if (v !== undefined) out[key] = v;
-      }
-      return out;
-    }
-  }
-  return o as Record<string, Json>;
-}
-
-/** detailsKey by event type: a handful of types recur on every state, so each is worked out once. */
-const detailsKeys = new Map<string, string | undefined>();
-
-/** The `*EventDetails` member AWS uses for an event type (GetExecutionHistory shape). */
-export function detailsKey(type: string): string | undefined {
-  if (detailsKeys.has(type)) return detailsKeys.get(type);
-  const key = computeDetailsKey(type);
-  if (detailsKeys.size < 1024) detailsKeys.set(type, key);
-  return key;
-}
-
-function computeDetailsKey(type: string): string | undefined {
-  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
-  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
-  const special: Record<string, string> = {
-    MapStateStarted: 'mapStateStartedEventDetails',
-    EvaluationFailed: 'evaluationFailedEventDetails',
-  };
-  if (special[type]) return special[type];
-  if (/^(MapState|ParallelState)(Succeeded|Failed|Aborted|Started)$/.test(type)) return undefined;
-  if (type === 'LambdaFunctionStarted' || /^MapRun(Succeeded|Aborted)$/.test(type)) return undefined;
-  if (/^(TaskStateAborted|WaitStateAborted)$/.test(type)) return undefined;
-  return `${type[0]!.toLowerCase()}${type.slice(1)}EventDetails`;
 }

@@ -11,6 +11,7 @@ import type { Frame, PendingTask } from './internal.js';
 import type { StepContext } from './step-context.js';
 import { effectiveInput, evalField, inputPathOnly, jsonataTypeError, stateOutput } from './dataflow.js';
 import { PAYLOAD_LIMIT } from './outcome.js';
+import { surelyWithin } from './payload-bound.js';
 import { classifyResource } from './task-resource.js';
 import { nextOf, type CompiledOf, type Handler, type Outcome } from './outcome.js';
 
@@ -71,9 +72,10 @@ export const taskHandler: Handler<'Task'> = async (ctx, f, cs) => {
   const untouched = cs.ql === 'JSONata' ? d.Arguments === undefined
     : d.Parameters === undefined && (d.InputPath === undefined || d.InputPath === '$');
   const rawText = f.inputText !== undefined && untouched ? f.inputText : undefined;
-  const payloadText = rawText ?? JSON.stringify(payload);
+  // Only the Scheduled event shows the text: quiet (Express) skips it when a bound proves the quota (run.ts).
+  const payloadText = rawText ?? (ctx.quiet && surelyWithin(payload, PAYLOAD_LIMIT) ? undefined : JSON.stringify(payload));
   // AWS: "the state's input after Parameters processing is larger than the payload size quota".
-  if (payloadText.length * 3 > PAYLOAD_LIMIT && utf8Length(payloadText) > PAYLOAD_LIMIT) {
+  if (payloadText !== undefined && payloadText.length * 3 > PAYLOAD_LIMIT && utf8Length(payloadText) > PAYLOAD_LIMIT) {
     throw new StatesError(States.DataLimitExceeded,
       `The state/task '${f.state}' input after Parameters processing exceeds the maximum number of bytes service limit.`);
   }

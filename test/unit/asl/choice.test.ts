@@ -85,3 +85,16 @@ describe('type tests and boolean logic', () => {
     }
   });
 });
+
+describe('a rule object evaluated again (its evaluation plan is cached per rule)', () => {
+  it('reads the new input and Path operand each time, and keeps throwing for a bad rule', () => {
+    const rule: ChoiceRule = { And: [{ Variable: '$.n', NumericLessThanPath: '$.lim' }, { Not: { Variable: '$.s', StringMatches: 'x*' } }] };
+    const at = (n: number, lim: number, s: string) => evaluateChoiceRule(rule, { input: { n, lim, s }, context: {}, variables: {} });
+    expect(at(1, 2, 'abc')).toBe(true);
+    expect(at(3, 2, 'abc')).toBe(false);
+    expect(at(1, 2, 'xyz')).toBe(false);
+    expect(at(1, 5, 'a')).toBe(true);
+    const bad: ChoiceRule = { Variable: '$.n' };
+    for (let i = 0; i < 2; i++) expect(() => ev(bad)).toThrow('Choice rule has no comparison operator');
+  });
+});

@@ -42,6 +42,15 @@ describe('applyPayloadTemplate', () => {
     });
   });
 
+  it('evaluates the same template object afresh against each scope (its plan is cached per template)', () => {
+    const template = { 'sum.$': 'States.MathAdd($.a, 1)', 'v.$': '$.a', nested: { 'w.$': '$myVar.k' }, lit: [1, { x: 2 }] };
+    const first = applyPayloadTemplate(template, scope);
+    const second = applyPayloadTemplate(template, { ...scope, input: { a: 41 }, variables: { myVar: { k: 'w' } } });
+    expect(first).toEqual({ sum: 2, v: 1, nested: { w: 'v' }, lit: [1, { x: 2 }] });
+    expect(second).toEqual({ sum: 42, v: 41, nested: { w: 'w' }, lit: [1, { x: 2 }] });
+    expect(() => applyPayloadTemplate(template, { ...scope, input: {} })).toThrow(StatesError);
+  });
+
   it('keeps __proto__ keys as plain data', () => {
     const out = applyPayloadTemplate(JSON.parse('{"__proto__": {"x": 1}, "__proto__.$": "$.a"}'), scope) as object;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
