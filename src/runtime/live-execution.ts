@@ -26,7 +26,11 @@ export interface LiveExecution {
   insert?: NewExecution;
   // timers, tasks, startedTasks and closedTasks are created on first use: most executions (a parked one waiting on a
   // timer, a Pass-only one) never fill some of them, and each empty Map/Set costs ~150 B of heap.
-  timers?: Map<string, unknown>;
+  /**
+   * Armed timers as flat [timerId, clock handle, ...] pairs: an execution has one or two at a time (a Wait, a
+   * retry back-off, a Task timeout), and a 2-slot array is a fifth of an empty Map's size (see timerTake/timerPut).
+   */
+  timers?: unknown[];
   tasks?: Map<string, AbortController>;
   /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */
   startedTasks?: Set<string>;
@@ -61,6 +65,25 @@ export interface TickWork {
   inputs: EngineInput[];
   /** Task ids this tick added to live.startedTasks / live.closedTasks: taken out again if the commit fails. */
   marked: { started: string[]; closed: string[] };
+}
+
+/** Records the clock handle of timer `id` (replacing none: the caller took the old one first). */
+export function timerPut(live: LiveExecution, id: string, handle: unknown): void {
+  (live.timers ??= []).push(id, handle);
+}
+
+/** Removes timer `id` from the execution; its clock handle, or undefined. */
+export function timerTake(live: LiveExecution, id: string): unknown {
+  const t = live.timers;
+  if (!t) return undefined;
+  for (let i = 0; i < t.length; i += 2) {
+    if (t[i] === id) {
+      const handle = t[i + 1];
+      t.splice(i, 2);
+      return handle;
+    }
+  }
+  return undefined;
 }
 
 /** Starts an empty TickWork for `live`. */

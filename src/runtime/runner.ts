@@ -13,7 +13,9 @@ import type { ExecutionRow, NewExecution, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { EnginePort } from './engine-port.js';
 import { callTask } from './task-calls.js';
-import { accumulate, engineFailure, newWork, resultOf, resultOfRow, type ExecutionResult, type LiveExecution, type TickWork } from './live-execution.js';
+import {
+  accumulate, engineFailure, newWork, resultOf, resultOfRow, timerPut, timerTake, type ExecutionResult, type LiveExecution, type TickWork,
+} from './live-execution.js';
 
 /** How long a lone TaskStarted may wait for other work to share its commit. */
 const LAZY_MS = 5;
@@ -364,7 +366,7 @@ export class Runner {
         case 'DispatchTask': this.dispatch(live, c); break;
         case 'CancelTask': this.cancelTask(live, c.taskId); break;
         case 'StartTimer': this.arm(live, c.timerId, c.fireAt); break;
-        case 'CancelTimer': this.o.clock.clearTimer(live.timers?.get(c.timerId)); live.timers?.delete(c.timerId); break;
+        case 'CancelTimer': this.o.clock.clearTimer(timerTake(live, c.timerId)); break;
       }
     }
     if (state.status === 'RUNNING' && live.persist) this.noteIdle(live);
@@ -428,18 +430,18 @@ export class Runner {
   }
 
   private release(live: LiveExecution): void {
-    if (live.timers) for (const h of live.timers.values()) this.o.clock.clearTimer(h);
-    live.timers?.clear();
+    const timers = live.timers ?? [];
+    for (let i = 1; i < timers.length; i += 2) this.o.clock.clearTimer(timers[i]);
+    delete live.timers;
     if (live.tasks) for (const ac of live.tasks.values()) ac.abort();
     live.tasks?.clear();
     for (const [token, t] of this.tokens) if (t.arn === live.arn) this.tokens.delete(token);
   }
 
   private arm(live: LiveExecution, timerId: string, fireAt: number): void {
-    const timers = (live.timers ??= new Map());
-    this.o.clock.clearTimer(timers.get(timerId));
-    timers.set(timerId, this.o.clock.setTimer(fireAt, () => {
-      timers.delete(timerId);
+    this.o.clock.clearTimer(timerTake(live, timerId));
+    timerPut(live, timerId, this.o.clock.setTimer(fireAt, () => {
+      timerTake(live, timerId);
       this.enqueue(live, { kind: 'TimerFired', now: this.o.clock.now(), timerId });
     }));
   }
