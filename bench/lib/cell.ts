@@ -61,7 +61,10 @@ async function runCell(spec: CellSpec): Promise<CellResult> {
     const echoUrls = echo?.url.split(',');
     const mode = await openMode(spec.mode, { workload, tmp, root: spec.root, ...(echoUrls ? { echoUrls } : {}) });
     try {
-      const warm = Math.max(1, Math.min(20, Math.ceil(spec.executions / 10)));
+      // Warm-up, the same for every mode: a fifth of the measured count, at most 200. Short executions (W1/W4 take
+      // 0.05-0.5 ms) otherwise measure JIT tiering and the first GCs: with 20, Express W4's first 300 of 1,000
+      // executions took 2-4x as long as the rest.
+      const warm = Math.max(1, Math.min(200, Math.ceil(spec.executions / 5)));
       await drive(mode.runOne, warm, Math.min(spec.concurrency, warm), workload.expect);
       const before = mode.countHistory?.();
       const commitsBefore = mode.commits?.() ?? 0;

@@ -28,6 +28,10 @@ export function openDatabase(path: string, durability: Durability = 'normal'): D
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = OFF');
   db.pragma('busy_timeout = 5000');
+  // Checkpoint every 4,000 WAL pages (16 MiB) instead of 1,000: a page rewritten by many commits (page 1, index
+  // interiors) is copied once per checkpoint, and the commit that runs one stalls less often (bench p99 of durable
+  // W1/W4: ~5 ms -> ~2 ms). The WAL index lives in process memory (EXCLUSIVE): ~32 KiB for 4,000 pages.
+  db.pragma('wal_autocheckpoint = 4000');
   // better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000); it
   // fills within minutes of use and stays resident (1.6 KB per execution of a service holding 10,000). SQLite's
   // stock 2 MB holds the hot pages of every statement here (appends, probes by ARN); the OS caches the file.

@@ -43,6 +43,8 @@ describe('store', () => {
     const normal = fileStore('normal').store;
     expect(normal.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(normal.db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    expect(normal.db.pragma('cache_size', { simple: true })).toBe(-2000);
     const full = fileStore('full').store;
     expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
   });
