@@ -304,8 +304,8 @@ export class Runner {
       || write.redrive !== undefined || (live.sinceSnapshot ?? 0) + 1 >= SNAPSHOT_EVERY);
     // New rows get their ids inside the transaction but keep them only once it has committed.
     const ids = this.o.store.transaction(() => persisted.map(({ live, write, state }, i) => {
-      const id = live.insert ? ex.insert(live.insert) : live.id;
-      ex.applyStep(snapshot[i] ? { ...write, executionId: id, state: JSON.stringify(state) } : { ...write, executionId: id });
+      const base = live.insert ? { ...write, executionId: 0, insert: live.insert } : { ...write, executionId: live.id };
+      const id = ex.applyStep(snapshot[i] ? { ...base, state: JSON.stringify(state) } : base);
       if (write.events.length > 0) for (const hook of this.commitHooks) this.runHook(hook, live.arn, write.events);
       return id;
     }));

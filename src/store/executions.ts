@@ -54,6 +54,12 @@ export interface StepWrite {
   timers: { timerId: string; fireAt: number | null }[];
   /** Set by a RedriveExecution step: the new redrive count and when it happened. */
   redrive?: { count: number; ms: number };
+  /**
+   * The execution is new: its row is inserted by this write, already with the state, status and result the write
+   * leaves (`executionId` is then ignored). One INSERT instead of INSERT + UPDATEs: most short executions start and
+   * end in one commit.
+   */
+  insert?: NewExecution;
 }
 
 const COLS = `id, arn, sm_arn AS smArn, name, revision_id AS revisionId, version_arn AS versionArn,
@@ -79,6 +85,10 @@ export function executionRepo(db: Db) {
     insert: db.prepare(`INSERT INTO executions (arn, sm_arn, name, revision_id, version_arn, alias_arn, status, input,
       start_ms, trace_header, seed) VALUES (@arn, @smArn, @name, @revisionId, @versionArn, @aliasArn, @status, @input,
       @startMs, @traceHeader, @seed)`),
+    insertWith: db.prepare(`INSERT INTO executions (arn, sm_arn, name, revision_id, version_arn, alias_arn, status, input,
+      start_ms, trace_header, seed, output, error, cause, stop_ms, state, journal_len) VALUES (@arn, @smArn, @name,
+      @revisionId, @versionArn, @aliasArn, @status, @input, @startMs, @traceHeader, @seed, @output, @error, @cause,
+      @stopMs, @state, @journalLen)`),
     // Status and result only when they change: an UPDATE naming `status` rewrites its index entry even when unchanged.
     snapshot: db.prepare('UPDATE executions SET state = ?, journal_len = ? WHERE id = ?'),
     journalNext: db.prepare(`SELECT (id % ${SPAN}) + 1 AS n FROM journal WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW}
@@ -131,36 +141,46 @@ export function executionRepo(db: Db) {
     /** Whether a `.waitForTaskToken` token was ever issued (its task may be closed since). */
     tokenIssued: (token: string) => s.token.get(token) !== undefined,
     /** Writes one step's journal, history, state, outbox and timers. Call inside a transaction. */
-    applyStep(w: StepWrite): void {
-      const from = journalLength(w.executionId);
-      appendJournal(w.executionId, w.journal.map((input, i) => ({ seq: from + i, input })));
-      history.append(w.executionId, w.events);
-      if (w.state !== undefined) s.snapshot.run(w.state, from + w.journal.length, w.executionId);
+    applyStep(w: StepWrite): number {
       const ended = w.status !== 'RUNNING';
-      // A new row is inserted RUNNING; it leaves RUNNING only by ending, and comes back only by a redrive.
-      if (ended || w.redrive) {
-        s.updateResult.run({ executionId: w.executionId, status: w.status, output: w.output, error: w.error, cause: w.cause, stopMs: w.stopMs });
+      let id = w.executionId;
+      let from = 0;
+      if (w.insert) {
+        id = Number(s.insertWith.run({
+          ...w.insert, status: w.status, output: w.output, error: w.error, cause: w.cause, stopMs: w.stopMs,
+          state: w.state ?? null, journalLen: w.state === undefined ? 0 : w.journal.length,
+        }).lastInsertRowid);
+      } else {
+        from = journalLength(id);
+        if (w.state !== undefined) s.snapshot.run(w.state, from + w.journal.length, id);
+        // A row leaves RUNNING only by ending, and comes back only by a redrive.
+        if (ended || w.redrive) {
+          s.updateResult.run({ executionId: id, status: w.status, output: w.output, error: w.error, cause: w.cause, stopMs: w.stopMs });
+        }
+        if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, id);
       }
-      if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, w.executionId);
+      appendJournal(id, w.journal.map((input, i) => ({ seq: from + i, input })));
+      history.append(id, w.events);
       // Only the last state of each outbox row matters at commit: an op followed by a delete of the same task in
       // this write (a Task started and finished in one tick) is skipped; an ended execution clears everything.
-      for (const o of w.outbox) if (o.token !== undefined) s.addToken.run(o.token, w.executionId);
+      for (const o of w.outbox) if (o.token !== undefined) s.addToken.run(o.token, id);
       const deleted = ended ? undefined : lastDeletes(w.outbox);
       if (!ended) for (let i = 0; i < w.outbox.length; i++) {
         const o = w.outbox[i]!;
         if (!o.delete && deleted && (deleted.get(o.taskId) ?? -1) > i) continue;
-        if (o.delete) s.deleteOutbox.run(w.executionId, o.taskId);
-        else if (o.command !== undefined) s.addOutbox.run(w.executionId, o.taskId, o.command);
-        else if (o.mark !== undefined) s.markOutbox.run(o.mark, w.executionId, o.taskId);
+        if (o.delete) s.deleteOutbox.run(id, o.taskId);
+        else if (o.command !== undefined) s.addOutbox.run(id, o.taskId, o.command);
+        else if (o.mark !== undefined) s.markOutbox.run(o.mark, id, o.taskId);
       }
       if (!ended) for (const t of w.timers) {
-        if (t.fireAt === null) s.deleteTimer.run(w.executionId, t.timerId);
-        else s.addTimer.run(w.executionId, t.timerId, t.fireAt);
+        if (t.fireAt === null) s.deleteTimer.run(id, t.timerId);
+        else s.addTimer.run(id, t.timerId, t.fireAt);
       }
-      if (ended) {
-        s.clearOutbox.run(w.executionId);
-        s.clearTimers.run(w.executionId);
+      if (ended && !w.insert) {
+        s.clearOutbox.run(id);
+        s.clearTimers.run(id);
       }
+      return id;
     },
   };
 }

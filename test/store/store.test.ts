@@ -154,6 +154,27 @@ describe('store', () => {
     expect(store.machines.get('arn:sm2')).toBeDefined();
   });
 
+  it('inserts a new execution with the state and result of its first write (one row write for a one-commit run)', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const insert = {
+      arn: 'arn:aws:states:us-east-1:123456789012:execution:sm:once', smArn: 'arn:sm', name: 'once', revisionId: 'r',
+      versionArn: null, aliasArn: null, status: 'RUNNING', input: '{}', startMs: 1, traceHeader: null, seed: 7,
+    };
+    const id = store.transaction(() => store.executions.applyStep({
+      ...write(0, [1, 2, 3]), insert, status: 'SUCCEEDED', output: '"done"', stopMs: 9, state: '{"status":"SUCCEEDED"}',
+      outbox: [{ taskId: 't', command: '{}' }], timers: [{ timerId: 'w', fireAt: 5 }],
+    }));
+    expect(store.executions.byId(id)).toMatchObject({
+      name: 'once', status: 'SUCCEEDED', output: '"done"', error: null, stopMs: 9, state: '{"status":"SUCCEEDED"}', journalLen: 3,
+    });
+    expect(store.executions.list({ smArn: 'arn:sm', status: 'SUCCEEDED', beforeId: 1e9, limit: 10 }).map((r) => r.id)).toEqual([id]);
+    expect(store.executions.list({ smArn: 'arn:sm', status: 'RUNNING', beforeId: 1e9, limit: 10 })).toEqual([]);
+    expect(store.executions.history(id, { limit: 10 }).map((e) => e.id)).toEqual([1, 2, 3]);
+    expect(store.executions.journal(id)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    expect([store.executions.outbox(id), store.executions.timers(id)]).toEqual([[], []]); // ended: nothing pending
+  });
+
   it('serves machine rows from memory, yet never a stale or rolled-back one', () => {
     const store = openStore(':memory:');
     stores.push(store);
