@@ -62,7 +62,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
   }
   const input = parseInput(inputText);
   const name = nameIn ?? ctx.uuid();
-  if (!validName(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
+  if (nameIn !== undefined && !validName(name)) throw new ServiceError('InvalidName', `Invalid Name: '${name}'`);
   const express = machine.type === 'EXPRESS';
   const executionArn = express ? arns.express(ctx.scope, machine.name, name, ctx.uuid()) : arns.execution(ctx.scope, machine.name, name);
 
