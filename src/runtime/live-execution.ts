@@ -32,6 +32,8 @@ export interface LiveExecution {
    */
   timers?: unknown[];
   tasks?: Map<string, AbortController>;
+  /** This execution's open `.waitForTaskToken` tokens by task id (the runner's token index holds them too). */
+  tokens?: Map<string, string>;
   /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */
   startedTasks?: Set<string>;
   /**
@@ -50,6 +52,8 @@ export interface LiveExecution {
    * commit between snapshots writes no state: the snapshot plus the journal rebuild it (Runner.load).
    */
   sinceSnapshot?: number;
+  /** Journal entries committed so far, when known (saves the store a read per commit). */
+  journalLen?: number;
   /** Called after the next commit that includes this execution; with the error when that commit failed. */
   commitWaiters: ((err?: Error) => void)[];
   doneWaiters: ((r: ExecutionResult) => void)[];

@@ -12,7 +12,9 @@ import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
 import type { ExecutionRow, NewExecution, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { EnginePort } from './engine-port.js';
-import { callTask } from './task-calls.js';
+import { callTask, type TaskCallDeps } from './task-calls.js';
+import { commitTick, loadState, type CommitHook } from './persistence.js';
+import { TokenIndex } from './token-index.js';
 import {
   accumulate, engineFailure, newWork, resultOf, resultOfRow, timerPut, timerTake, type ExecutionResult, type LiveExecution, type TickWork,
 } from './live-execution.js';
@@ -21,12 +23,6 @@ import {
 const LAZY_MS = 5;
 /** Interval of the park sweep, which drops the state of idle persisted executions (see LiveExecution.parked). */
 const PARK_AFTER_MS = 1000;
-/**
- * Commits between two snapshots of an execution's state. Rewriting the state row was one WAL page of every
- * commit; between snapshots the journal (written anyway) is enough to rebuild it, so a reload replays at most
- * this many commits' inputs through the engine. A snapshot is also written whenever the status changes.
- */
-const SNAPSHOT_EVERY = 32;
 /** Back-off after a failed commit (disk full, I/O error): 50 ms, doubling up to 5 s, until a commit succeeds. */
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 5000;
@@ -51,7 +47,7 @@ export interface StartRequest {
 export class Runner {
   private readonly live = new Map<string, LiveExecution>();
   private readonly ready = new Set<LiveExecution>();
-  private readonly tokens = new Map<string, { arn: string; taskId: string }>();
+  private readonly tokens = new TokenIndex();
   private scheduled = false;
   /** An input other than TaskStarted is waiting: the next tick must come at once. */
   private urgent = false;
@@ -64,10 +60,16 @@ export class Runner {
   /** Consecutive failed commits, and the timer of the next attempt (no tick runs before it). */
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly commitHooks: ((executionArn: string, events: readonly HistoryEvent[]) => void)[] = [];
+  private readonly commitHooks: CommitHook[] = [];
   private nextMemoryId = -1;
 
-  constructor(private readonly o: RunnerOptions) {}
+  private readonly callDeps: TaskCallDeps;
+
+  constructor(private readonly o: RunnerOptions) {
+    this.callDeps = {
+      dispatcher: o.dispatcher, clock: o.clock, addToken: (l, id, token) => this.tokens.add(l, id, token), enqueue: (l, i) => this.enqueue(l, i),
+    };
+  }
 
   /**
    * Starts an execution. `committed` resolves once its Start step is committed (or run, for in-memory
@@ -99,7 +101,7 @@ export class Runner {
     for (const o of this.o.store.executions.outbox(row.id)) {
       const cmd = JSON.parse(o.command) as DispatchTaskCommand;
       if (o.started >= 1) (live.startedTasks ??= new Set()).add(cmd.taskId);
-      if (o.started === 2 && cmd.taskToken) this.tokens.set(cmd.taskToken, { arn: row.arn, taskId: cmd.taskId });
+      if (o.started === 2 && cmd.taskToken) this.tokens.add(live, cmd.taskId, cmd.taskToken);
       else this.dispatch(live, cmd);
     }
   }
@@ -120,7 +122,7 @@ export class Runner {
    * durable exactly when the step is (status-change bus events are recorded this way, so a crash between commit and
    * publish cannot lose one). A hook that throws is logged and skipped; it never fails the commit.
    */
-  addCommitHook(hook: (executionArn: string, events: readonly HistoryEvent[]) => void): void {
+  addCommitHook(hook: CommitHook): void {
     this.commitHooks.push(hook);
   }
 
@@ -166,8 +168,11 @@ export class Runner {
 
   /** Forgets a token once its task has been completed (a second SendTaskSuccess is then TaskTimedOut). */
   forgetToken(token: string): void {
-    this.tokens.delete(token);
+    const t = this.tokens.get(token);
+    this.tokens.forget(token, t && this.live.get(t.arn));
   }
+
+
 
   /** Stops ticking, disarms timers and abandons in-flight calls (the store keeps everything for recovery). */
   close(): void {
@@ -230,7 +235,7 @@ export class Runner {
       const persisted = works.filter((w) => w.live.persist);
       let committed = true;
       try {
-        this.commit(persisted);
+        commitTick(this.o.store, persisted, this.commitHooks, this.o.log);
         this.failures = 0;
       } catch (e) {
         committed = false;
@@ -257,7 +262,7 @@ export class Runner {
 
   /** Steps one execution through its queued inputs. */
   private async drain(live: LiveExecution): Promise<TickWork | undefined> {
-    if (live.parked) await this.load(live);
+    if (live.parked) await loadState(this.o.store, this.o.engine, live);
     const inputs = live.mailbox.splice(0);
     let work: TickWork | undefined;
     for (const input of inputs) {
@@ -294,36 +299,6 @@ export class Runner {
     return work;
   }
 
-  /** One transaction for the whole tick (only executions that persist). */
-  private commit(persisted: TickWork[]): void {
-    if (persisted.length === 0) return;
-    const ex = this.o.store.executions;
-    // A new snapshot of the state with the first commit, every SNAPSHOT_EVERY commits, and when the status changes
-    // (DescribeExecution, redrive and recovery read a finished execution's state as stored).
-    const snapshot = persisted.map(({ live, state, write }) => live.insert !== undefined || state.status !== 'RUNNING'
-      || write.redrive !== undefined || (live.sinceSnapshot ?? 0) + 1 >= SNAPSHOT_EVERY);
-    // New rows get their ids inside the transaction but keep them only once it has committed.
-    const ids = this.o.store.transaction(() => persisted.map(({ live, write, state }, i) => {
-      const base = live.insert ? { ...write, executionId: 0, insert: live.insert } : { ...write, executionId: live.id };
-      const id = ex.applyStep(snapshot[i] ? { ...base, state: JSON.stringify(state) } : base);
-      if (write.events.length > 0) for (const hook of this.commitHooks) this.runHook(hook, live.arn, write.events);
-      return id;
-    }));
-    persisted.forEach(({ live }, i) => {
-      live.id = ids[i]!;
-      delete live.insert;
-      live.sinceSnapshot = snapshot[i] ? 0 : (live.sinceSnapshot ?? 0) + 1;
-    });
-  }
-
-  private runHook(hook: (executionArn: string, events: readonly HistoryEvent[]) => void, arn: string, events: HistoryEvent[]): void {
-    try {
-      hook(arn, events);
-    } catch (e) {
-      this.o.log?.(`runner: commit hook failed for ${arn}: ${(e as Error).stack ?? String(e)}`);
-    }
-  }
-
   /**
    * The tick's transaction failed (disk full, I/O error) and was rolled back: nothing of it is durable and nothing of
    * it is acted on. An execution that was already stored gets its inputs back at the head of its mailbox, to be
@@ -335,6 +310,7 @@ export class Runner {
     this.failures++;
     this.o.log?.(`runner: commit failed (attempt ${this.failures}), retrying: ${err.stack ?? String(err)}`);
     for (const { live, inputs, marked } of persisted) {
+      delete live.journalLen; // the next attempt reads the journal's length from the store
       for (const id of marked.started) live.startedTasks?.delete(id);
       for (const id of marked.closed) live.closedTasks?.delete(id);
       if (live.insert) {
@@ -400,33 +376,10 @@ export class Runner {
     }
   }
 
-  /**
-   * Rebuilds a stored execution's state (parked, resumed after a restart, or redriven): its snapshot, then the
-   * journal entries committed after it, stepped through the engine exactly as when they were first consumed (the
-   * engine is deterministic; an input it threw on fails the execution the same way again).
-   */
-  private async load(live: LiveExecution): Promise<void> {
-    const row = this.o.store.executions.byId(live.id);
-    let state = row?.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
-    const entries = row && state ? this.o.store.executions.journalFrom(row.id, row.journalLen) : [];
-    for (const text of entries) {
-      const input = JSON.parse(text) as EngineInput;
-      try {
-        state = (await this.o.engine.step(live.program, state, input)).state;
-      } catch (e) {
-        state = engineFailure(state!, input, e).state;
-      }
-    }
-    live.state = state;
-    // Entries >= commits since the snapshot: the next snapshot comes no later than it would have.
-    live.sinceSnapshot = entries.length;
-    delete live.parked;
-  }
-
   private cancelTask(live: LiveExecution, taskId: string): void {
     live.tasks?.get(taskId)?.abort();
     live.tasks?.delete(taskId);
-    for (const [token, t] of this.tokens) if (t.arn === live.arn && t.taskId === taskId) this.tokens.delete(token);
+    this.tokens.dropTask(live, taskId);
   }
 
   private release(live: LiveExecution): void {
@@ -435,7 +388,7 @@ export class Runner {
     delete live.timers;
     if (live.tasks) for (const ac of live.tasks.values()) ac.abort();
     live.tasks?.clear();
-    for (const [token, t] of this.tokens) if (t.arn === live.arn) this.tokens.delete(token);
+    this.tokens.dropAll(live);
   }
 
   private arm(live: LiveExecution, timerId: string, fireAt: number): void {
@@ -447,6 +400,6 @@ export class Runner {
   }
 
   private dispatch(live: LiveExecution, cmd: DispatchTaskCommand): void {
-    callTask({ dispatcher: this.o.dispatcher, clock: this.o.clock, tokens: this.tokens, enqueue: (l, i) => this.enqueue(l, i) }, live, cmd);
+    callTask(this.callDeps, live, cmd);
   }
 }

@@ -12,7 +12,8 @@ import type { LiveExecution } from './live-execution.js';
 export interface TaskCallDeps {
   dispatcher: TaskDispatcher;
   clock: Clock;
-  tokens: Map<string, { arn: string; taskId: string }>;
+  /** Makes a `.waitForTaskToken` token valid for `taskId` of `live`. */
+  addToken: (live: LiveExecution, taskId: string, token: string) => void;
   enqueue: (live: LiveExecution, input: EngineInput) => void;
 }
 
@@ -23,7 +24,7 @@ export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTask
   tasks.get(cmd.taskId)?.abort();
   tasks.set(cmd.taskId, ac);
   // The token is valid from the moment the call goes out: the function may hand it on before it returns.
-  if (cmd.taskToken) d.tokens.set(cmd.taskToken, { arn: live.arn, taskId: cmd.taskId });
+  if (cmd.taskToken) d.addToken(live, cmd.taskId, cmd.taskToken);
   let started = live.startedTasks?.has(cmd.taskId) ?? false;
   // An activity worker's name (GetActivityTask workerName) is recorded in ActivityStarted (AWS).
   const onStarted = (info?: { workerName?: string }): void => {

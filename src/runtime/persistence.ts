@@ -1,0 +1,81 @@
+/**
+ * What the runner writes to the store for a tick, and how it reads an execution back: the group commit of many
+ * executions' steps in one transaction, with state snapshots every few commits, and the rebuild of a state from
+ * its last snapshot plus the journal entries after it.
+ */
+import type { EngineInput, ExecutionState, HistoryEvent } from '../engine/contract.js';
+import type { Store } from '../store/index.js';
+import type { EnginePort } from './engine-port.js';
+import { engineFailure, type LiveExecution, type TickWork } from './live-execution.js';
+
+/**
+ * Commits between two snapshots of an execution's state. Rewriting the state row was one WAL page of every
+ * commit; between snapshots the journal (written anyway) is enough to rebuild it, so a reload replays at most
+ * this many commits' inputs through the engine. A snapshot is also written whenever the status changes.
+ */
+const SNAPSHOT_EVERY = 32;
+
+export type CommitHook = (executionArn: string, events: readonly HistoryEvent[]) => void;
+
+/**
+ * Writes the steps of every stored execution of a tick in ONE transaction, running the commit hooks inside it;
+ * once it has committed, each execution takes its row id, journal length and snapshot count. Throws (nothing
+ * written, nothing updated) when the transaction fails.
+ */
+export function commitTick(store: Store, persisted: TickWork[], hooks: readonly CommitHook[], log?: (line: string) => void): void {
+  if (persisted.length === 0) return;
+  const ex = store.executions;
+  // A new snapshot of the state with the first commit, every SNAPSHOT_EVERY commits, and when the status changes
+  // (DescribeExecution, redrive and recovery read a finished execution's state as stored).
+  const snapshot = persisted.map(({ live, state, write }) => live.insert !== undefined || state.status !== 'RUNNING'
+    || write.redrive !== undefined || (live.sinceSnapshot ?? 0) + 1 >= SNAPSHOT_EVERY);
+  // New rows get their ids inside the transaction but keep them only once it has committed.
+  const ids = store.transaction(() => persisted.map(({ live, write, state }, i) => {
+    const base = live.insert ? { ...write, executionId: 0, insert: live.insert }
+      : live.journalLen === undefined ? { ...write, executionId: live.id } : { ...write, executionId: live.id, journalFrom: live.journalLen };
+    const id = ex.applyStep(snapshot[i] ? { ...base, state: JSON.stringify(state) } : base);
+    if (write.events.length > 0) for (const hook of hooks) runHook(hook, live.arn, write.events, log);
+    return id;
+  }));
+  persisted.forEach(({ live, write }, i) => {
+    live.id = ids[i]!;
+    const before = live.insert ? 0 : live.journalLen;
+    if (before === undefined) delete live.journalLen;
+    else live.journalLen = before + write.journal.length;
+    delete live.insert;
+    live.sinceSnapshot = snapshot[i] ? 0 : (live.sinceSnapshot ?? 0) + 1;
+  });
+}
+
+/** A hook that throws is logged and skipped: it never fails the commit. */
+function runHook(hook: CommitHook, arn: string, events: readonly HistoryEvent[], log?: (line: string) => void): void {
+  try {
+    hook(arn, events);
+  } catch (e) {
+    log?.(`runner: commit hook failed for ${arn}: ${(e as Error).stack ?? String(e)}`);
+  }
+}
+
+/**
+ * Rebuilds a stored execution's state (parked, resumed after a restart, or redriven): its snapshot, then the
+ * journal entries committed after it, stepped through the engine exactly as when they were first consumed (the
+ * engine is deterministic; an input it threw on fails the execution the same way again).
+ */
+export async function loadState(store: Store, engine: EnginePort, live: LiveExecution): Promise<void> {
+  const row = store.executions.byId(live.id);
+  let state = row?.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
+  const entries = row && state ? store.executions.journalFrom(row.id, row.journalLen) : [];
+  for (const text of entries) {
+    const input = JSON.parse(text) as EngineInput;
+    try {
+      state = (await engine.step(live.program, state, input)).state;
+    } catch (e) {
+      state = engineFailure(state!, input, e).state;
+    }
+  }
+  live.state = state;
+  // Entries >= commits since the snapshot: the next snapshot comes no later than it would have.
+  live.sinceSnapshot = entries.length;
+  if (row && state) live.journalLen = row.journalLen + entries.length;
+  delete live.parked;
+}
