@@ -86,8 +86,8 @@ export function renderMarkdown(rows: Row[], parked: Parked | undefined, meta: Re
     out.push(`| ${r.workload} | ${r.concurrency} | ${r.mode} | ${f(r.transitionsPerSec)} | ${f(r.executionsPerSec, 1)} | ${f(r.p50Ms, 2)} | ${f(r.p99Ms, 2)} | ${f(r.peakRssMb)} | ${r.ratioToPeer === undefined ? '—' : f(r.ratioToPeer, 2) + '×'} | ${check} |`);
   }
   out.push('', '## History persistence vs raw better-sqlite3 batched inserts (durable mode, same run)', '');
-  out.push('Raw = plain better-sqlite3 inserts of rows of the same size into a table shaped like `history`, same pragmas, N rows per transaction: at 100 rows (the storage limit we compare with) and at our own rows per commit.', '');
-  out.push('| workload | c | history rows | bytes/row | rows/commit | our rows/s | raw rows/s @100 | ours / raw@100 | raw rows/s @ our batch |');
+  out.push('Raw = plain better-sqlite3 inserts of one row per event, of the average event size, into a table keyed (execution_id, event_id), same pragmas, N rows per transaction: at 100 rows (the storage limit we compare with) and at our own events per commit. Ours counts events (the store keeps up to 64 of a commit in one row).', '');
+  out.push('| workload | c | history events | bytes/event | events/commit | our events/s | raw rows/s @100 | ours / raw@100 | raw rows/s @ our batch |');
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows.filter((x) => x.mode === 'durable' && x.historyRows !== undefined)) {
     out.push(`| ${r.workload} | ${r.concurrency} | ${f(r.historyRows)} | ${f(r.historyRowBytes)} | ${f(r.rowsPerCommit, 1)} | ${f(r.historyRowsPerSec)} | ${f(r.rawInsertRowsPerSec)} | ${f(100 * (r.historyRowsPerSec ?? NaN) / (r.rawInsertRowsPerSec ?? NaN), 1)}% | ${f(r.rawSameBatchRowsPerSec)} |`);
@@ -119,7 +119,7 @@ export function renderMarkdown(rows: Row[], parked: Parked | undefined, meta: Re
   for (const w of ['w1', 'w2', 'w3']) out.push(target(`durable ÷ peer transitions/s, ${w.toUpperCase()} (c=1)`, ratio(w, 'durable'), 1.5, '×', true));
   out.push(target('durable ÷ peer transitions/s, W4 (c=1)', ratio('w4', 'durable'), 1, '×', true));
   for (const w of ['w1', 'w2', 'w3', 'w4']) out.push(target(`express ÷ peer transitions/s, ${w.toUpperCase()} (c=1)`, ratio(w, 'express'), 5, '×', true));
-  out.push(target('history rows/s ÷ raw batched-insert rows/s (worst of the Task-free workloads)', histPct, 50, '%', true));
+  out.push(target('history events/s ÷ raw batched-insert rows/s (worst of the Task-free workloads)', histPct, 50, '%', true));
   out.push(target('W5 overhead per Task above raw HTTP (durable, p50)', taskOverhead(rows, 'durable', 'w5'), 0.15, ' ms', false));
   out.push(target('memory per parked execution (RSS delta / N, warmed service)', parked?.bytesPerExecutionRss, 2048, ' B', false));
   out.push(target('memory per parked execution (RSS delta / N, freshly started service)', parked?.coldBytesPerExecutionRss, 2048, ' B', false));
