@@ -60,6 +60,8 @@ export interface StepWrite {
    * end in one commit.
    */
   insert?: NewExecution;
+  /** The journal's length before this write, when the caller knows it (else it is read from the journal). */
+  journalFrom?: number;
 }
 
 const COLS = `id, arn, sm_arn AS smArn, name, revision_id AS revisionId, version_arn AS versionArn,
@@ -151,7 +153,7 @@ export function executionRepo(db: Db) {
           state: w.state ?? null, journalLen: w.state === undefined ? 0 : w.journal.length,
         }).lastInsertRowid);
       } else {
-        from = journalLength(id);
+        from = w.journalFrom ?? journalLength(id);
         if (w.state !== undefined) s.snapshot.run(w.state, from + w.journal.length, id);
         // A row leaves RUNNING only by ending, and comes back only by a redrive.
         if (ended || w.redrive) {
