@@ -172,8 +172,6 @@ export class Runner {
     this.tokens.forget(token, t && this.live.get(t.arn));
   }
 
-
-
   /** Stops ticking, disarms timers and abandons in-flight calls (the store keeps everything for recovery). */
   close(): void {
     this.closed = true;
