@@ -1,31 +1,9 @@
 /** Step writes in multi-row statements: the same journal, history, outbox and function rows as one row at a time. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type StepWrite, type Store } from '../../src/store/index.js';
+import { describe, expect, it } from 'vitest';
+import type { StepWrite } from '../../src/store/index.js';
+import { newExecution as execution, tempStores } from './temp-stores.js';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function store(): Store {
-  const dir = mkdtempSync(join(tmpdir(), 'asl-batch-'));
-  dirs.push(dir);
-  const s = openStore(join(dir, 'db.sqlite'));
-  stores.push(s);
-  return s;
-}
-
-function execution(s: Store, name: string): number {
-  return s.executions.insert({
-    arn: `arn:aws:states:us-east-1:123456789012:execution:sm:${name}`, smArn: 'arn:sm', name, revisionId: 'r',
-    versionArn: null, aliasArn: null, status: 'RUNNING', input: '{}', startMs: 1, traceHeader: null, seed: 7,
-  });
-}
+const { open: store } = tempStores('asl-batch-');
 
 function write(id: number, from: number, count: number, extra: Partial<StepWrite> = {}): StepWrite {
   const ids = Array.from({ length: count }, (_, i) => from + i);

@@ -2,40 +2,14 @@
  * History in chunk rows (migration 5): reads page through chunks exactly as through one row per event, in both
  * directions and from any cursor; big payloads split a chunk; a version-4 database keeps its history on upgrade.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/engine/contract.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { openStore, type StepWrite, type Store } from '../../src/store/index.js';
+import type { StepWrite, Store } from '../../src/store/index.js';
+import { newExecution as execution, tempStores } from './temp-stores.js';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'asl-chunks-'));
-  dirs.push(dir);
-  return join(dir, 'db.sqlite');
-}
-
-function open(file = tempDb()): Store {
-  const s = openStore(file);
-  stores.push(s);
-  return s;
-}
-
-function execution(s: Store, name: string): number {
-  return s.executions.insert({
-    arn: `arn:aws:states:us-east-1:123456789012:execution:sm:${name}`, smArn: 'arn:sm', name, revisionId: 'r',
-    versionArn: null, aliasArn: null, status: 'RUNNING', input: '{}', startMs: 1, traceHeader: null, seed: 7,
-  });
-}
+const { file: tempDb, open } = tempStores('asl-chunks-');
 
 const event = (id: number, payload = `p${id}`): HistoryEvent =>
   ({ id, previousEventId: id - 1, type: 'PassStateExited', timestamp: id, stateExitedEventDetails: { name: 'S', output: payload } });
