@@ -1,11 +1,8 @@
 /** The loopback guard: foreign Host (DNS rebinding) and foreign Origin (cross-site pages) are refused. */
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/main.js';
+import { describe, expect, it } from 'vitest';
+import { tempServer } from '../child-servers.js';
 import { allowedHostsFor, refusal } from '../../src/util/host-guard.js';
 
 describe('refusal', () => {
@@ -28,19 +25,11 @@ describe('refusal', () => {
 });
 
 describe('a loopback server', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'asl-guard-'));
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer({ port: 0, db: join(dir, 'asl.db') });
-  });
-  afterAll(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const srv = tempServer('asl-guard-');
 
   function get(headers: Record<string, string>): Promise<number> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/health', headers }, (res) => {
+      const req = request({ host: '127.0.0.1', port: srv.get().port, path: '/api/health', headers }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
@@ -51,22 +40,22 @@ describe('a loopback server', () => {
 
   it('answers its own clients and refuses rebinding and cross-site requests with 403', async () => {
     expect(await get({})).toBe(200);
-    expect(await get({ host: `localhost:${server.port}` })).toBe(200);
-    expect(await get({ host: `rebound.example:${server.port}` })).toBe(403);
+    expect(await get({ host: `localhost:${srv.get().port}` })).toBe(200);
+    expect(await get({ host: `rebound.example:${srv.get().port}` })).toBe(403);
     expect(await get({ origin: 'https://evil.example' })).toBe(403);
-    expect(await get({ origin: `http://127.0.0.1:${server.port}` })).toBe(200);
+    expect(await get({ origin: `http://127.0.0.1:${srv.get().port}` })).toBe(200);
   });
 
   it('refuses a WebSocket from a foreign page', async () => {
     const status = await new Promise<number | string>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { origin: 'https://evil.example' });
+      const ws = new WebSocket(`ws://127.0.0.1:${srv.get().port}/api/ws`, { origin: 'https://evil.example' });
       ws.on('open', () => { ws.close(); resolve('open'); });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
       ws.on('error', () => undefined);
     });
     expect(status).toBe(403);
     const ok = await new Promise<string>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`);
+      const ws = new WebSocket(`ws://127.0.0.1:${srv.get().port}/api/ws`);
       ws.on('open', () => { ws.close(); resolve('open'); });
       ws.on('error', reject);
     });

@@ -1,21 +1,13 @@
 /** `asl run` against a real server on a real port: create-or-update, run, print or watch the result. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempServer } from '../child-servers.js';
 import { main } from '../../src/cli/main.js';
 import { machineNameFor } from '../../src/cli/run.js';
-import { startServer, type RunningServer } from '../../src/main.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'asl-run-'));
-let server: RunningServer;
-beforeAll(async () => {
-  server = await startServer({ port: 0, db: join(dir, 'asl.db') });
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const srv = tempServer('asl-run-');
+const dir = srv.dir;
 
 function file(name: string, def: object): string {
   const p = join(dir, name);
@@ -42,7 +34,7 @@ describe('asl run', () => {
 
   it('creates the state machine, runs it and prints the output', async () => {
     const f = file('greet.asl.json', greet('Hello'));
-    const r = await run(['run', f, '--input', '{"who":"Ada"}', '--endpoint', server.url]);
+    const r = await run(['run', f, '--input', '{"who":"Ada"}', '--endpoint', srv.get().url]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('status SUCCEEDED');
     expect(r.out).toContain('{"msg":"Hello, Ada!"}');
@@ -50,28 +42,28 @@ describe('asl run', () => {
 
   it('updates the state machine when the file changed', async () => {
     const f = file('greet.asl.json', greet('Goodbye'));
-    const r = await run(['run', f, '--input', '{"who":"Ada"}', '--endpoint', server.url]);
+    const r = await run(['run', f, '--input', '{"who":"Ada"}', '--endpoint', srv.get().url]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('{"msg":"Goodbye, Ada!"}');
   });
 
   it('follows the run live with --watch and exits 1 on failure', async () => {
     const f = file('fail.asl.json', { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 0, Next: 'F' }, F: { Type: 'Fail', Error: 'Boom', Cause: 'on purpose' } } });
-    const r = await run(['run', f, '--watch', '--endpoint', server.url]);
+    const r = await run(['run', f, '--watch', '--endpoint', srv.get().url]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('Boom');
   });
 
   it('runs Express machines synchronously', async () => {
     const f = file('express.asl.json', greet('Hi'));
-    const r = await run(['run', f, '--type', 'EXPRESS', '--name', 'greet-express', '--input', '{"who":"Bo"}', '--endpoint', server.url]);
+    const r = await run(['run', f, '--type', 'EXPRESS', '--name', 'greet-express', '--input', '{"who":"Bo"}', '--endpoint', srv.get().url]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('{"msg":"Hi, Bo!"}');
   });
 
   it('reports an invalid definition and bad usage clearly', async () => {
     const f = file('bad.asl.json', { StartAt: 'Nope', States: {} });
-    const bad = await run(['run', f, '--endpoint', server.url]);
+    const bad = await run(['run', f, '--endpoint', srv.get().url]);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('InvalidDefinition');
     expect((await run(['run', f, '--input', 'not json'])).code).toBe(2);

@@ -3,38 +3,16 @@
  * restarted on the same database, and clients reconnect with their last event id. Every remaining event must
  * arrive exactly once and the union must equal GetExecutionHistory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { childServers } from '../child-servers.js';
 import { connect, fullHistory, startRun } from './compose.js';
 
-const ROOT = resolve(__dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'asl-stream-restart-'));
-const procs: ChildProcess[] = [];
-afterAll(() => {
-  for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function serve(db: string): Promise<{ proc: ChildProcess; url: string; wsUrl: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/stream/server-child.ts', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  return new Promise((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`server did not start: ${out}`)), 20_000);
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /PORT (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res({ proc, url: `http://127.0.0.1:${m[1]}`, wsUrl: `ws://127.0.0.1:${m[1]}/api/ws` });
-      }
-    });
-    proc.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-    proc.on('exit', (code) => rej(new Error(`server exited ${code}: ${out}`)));
-  });
+const servers = childServers('test/stream/server-child.ts', 'asl-stream-restart-');
+const dir = servers.dir;
+async function serve(db: string) {
+  const s = await servers.serve(db);
+  return { ...s, wsUrl: `ws://127.0.0.1:${s.port}/api/ws` };
 }
 
 const waits = {

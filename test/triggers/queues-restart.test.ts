@@ -3,42 +3,15 @@
  * restarted on the same database, and every message still ends in exactly one SUCCEEDED execution. Also the
  * narrow window between a lease's commit and its StartExecution: the restart starts exactly that execution.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { childServers } from '../child-servers.js';
 import { putQueue, createMapping, queuesOf, sendMessage, md5 } from '../../src/service/queues.js';
 import { createService } from '../../src/service/service.js';
 import { leaseExecutionName, sqsEvent } from '../../src/triggers/queue-records.js';
 import { composeQueues, createMachine, executionsOf, rest, until } from './queues-compose.js';
 
-const ROOT = resolve(__dirname, '../..');
-const dir = mkdtempSync(join(tmpdir(), 'asl-queues-restart-'));
-const procs: ChildProcess[] = [];
-afterAll(() => {
-  for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function serve(db: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/triggers/queues-child.ts', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  return new Promise((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`server did not start: ${out}`)), 20_000);
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /PORT (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res({ proc, url: `http://127.0.0.1:${m[1]}` });
-      }
-    });
-    proc.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-    proc.on('exit', (code) => rej(new Error(`server exited ${code}: ${out}`)));
-  });
-}
+const { dir, serve } = childServers('test/triggers/queues-child.ts', 'asl-queues-restart-');
 
 const WAIT2 = { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 2, End: true } } };
 
