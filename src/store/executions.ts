@@ -1,7 +1,8 @@
 /** Executions with their journal of engine inputs, AWS-shaped history, outbox of commands and timers. */
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Db } from './db.js';
-import { historyRepo, KEY, LOW, SPAN } from './history.js';
+import { historyRepo } from './history.js';
+import { KEY, LOW, SPAN } from './row-keys.js';
 
 export interface ExecutionRow {
   id: number;

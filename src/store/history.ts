@@ -1,7 +1,7 @@
 /**
  * The AWS-shaped history, stored in chunks: one row holds up to CHUNK events of one commit of one execution
  * (ids first_id..last_id, contiguous) as a JSON array, deflated once it is large enough to be worth it. The row's
- * integer key is execution_id * 2^32 + last_id (KEY below): no separate index, and appends stay appends.
+ * integer key is execution_id * 2^32 + last_id (row-keys.ts): no separate index, and appends stay appends.
  *
  * Why chunks: with one row per event, SQLite's per-row B-tree work was the store's largest cost (W4 writes 206
  * events per execution). Why deflate: the history is the bulk of what a commit writes; in WAL mode every page
@@ -12,6 +12,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Db } from './db.js';
+import { KEY, LOW, SPAN } from './row-keys.js';
 
 /** Most events in one chunk row: a read parses at most this many to return one. */
 const CHUNK = 64;
@@ -21,13 +22,6 @@ const CHUNK_BYTES = 256 * 1024;
 const DEFLATE_FROM = 4096;
 
 interface ChunkRow { events: string | Buffer }
-
-/** Rows of one execution are keyed execution_id * SPAN + (event id | journal seq): one integer, ordered as the pair. */
-export const SPAN = 4294967296;
-/** The largest low part of a key. */
-export const LOW = SPAN - 1;
-/** SQL for the first key of the execution bound to `param`, computed in SQLite's 64-bit integers. */
-export const KEY = (param: string) => `(${param} * ${SPAN})`;
 
 /** The JSON text of a stored chunk, whichever form it was stored in. */
 export function chunkText(stored: string | Buffer): string {
