@@ -113,9 +113,7 @@ export function executionRepo(db: Db) {
     token: db.prepare('SELECT 1 FROM task_tokens WHERE token = ?'),
   };
   const history = historyRepo(db);
-  /** Appends journal entries at seq `from`, `from` + 1, ... */
-  const appendJournal = multiRowInserter(db, 'journal (id, input)', `(${KEY('?')} + ?, ?)`,
-    (p: unknown[], executionId: number, entry: { seq: number; input: string }) => p.push(executionId, entry.seq, entry.input));
+  const appendJournal = journalAppender(db);
   const journalLength = (id: number) => (s.journalNext.get({ e: id }) as { n: number } | undefined)?.n ?? 0;
   return {
     get: (arn: string) => s.get.get(arn) as ExecutionRow | undefined,
@@ -162,7 +160,7 @@ export function executionRepo(db: Db) {
         }
         if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, id);
       }
-      appendJournal(id, w.journal.map((input, i) => ({ seq: from + i, input })));
+      appendJournal(id, from, w.journal);
       history.append(id, w.events);
       // Only the last state of each outbox row matters at commit: an op followed by a delete of the same task in
       // this write (a Task started and finished in one tick) is skipped; an ended execution clears everything.
@@ -192,17 +190,18 @@ export function executionRepo(db: Db) {
 const BATCH = 64;
 
 /**
- * Inserts rows with multi-row INSERT statements, prepared lazily per row count (1..64): one native call per 64
- * rows instead of one per row (a W2/W3 tick journals thousands of Map/loop inputs in one commit).
+ * Appends journal entries at seq `from`, `from` + 1, ... with multi-row INSERT statements, prepared lazily per row
+ * count (1..64): one native call per 64 rows instead of one per row (a W2/W3 tick journals thousands of Map/loop
+ * inputs in one commit).
  */
-function multiRowInserter<T>(db: Db, into: string, tuple: string, bind: (params: unknown[], executionId: number, item: T, i: number) => void) {
+function journalAppender(db: Db) {
   const byCount: (ReturnType<Db['prepare']> | undefined)[] = [];
-  const stmt = (n: number) => (byCount[n] ??= db.prepare(`INSERT INTO ${into} VALUES ${Array.from({ length: n }, () => tuple).join(', ')}`));
-  return (executionId: number, items: readonly T[]): void => {
-    for (let i = 0; i < items.length; i += BATCH) {
-      const n = Math.min(BATCH, items.length - i);
+  const stmt = (n: number) => (byCount[n] ??= db.prepare(`INSERT INTO journal (id, input) VALUES ${Array.from({ length: n }, () => `(${KEY('?')} + ?, ?)`).join(', ')}`));
+  return (executionId: number, from: number, inputs: readonly string[]): void => {
+    for (let i = 0; i < inputs.length; i += BATCH) {
+      const n = Math.min(BATCH, inputs.length - i);
       const params: unknown[] = [];
-      for (let j = 0; j < n; j++) bind(params, executionId, items[i + j]!, i + j);
+      for (let j = i; j < i + n; j++) params.push(executionId, from + j, inputs[j]);
       stmt(n).run(params);
     }
   };
