@@ -10,7 +10,7 @@ import { createService } from '../../src/service/service.js';
 import { start } from '../../src/service/executions.js';
 import { putFunction } from '../../src/service/functions.js';
 import type { Db } from '../../src/store/db.js';
-import { chunkText } from '../../src/store/history.js';
+import { chunkEvents } from '../../src/store/history.js';
 import { startChild } from './children.js';
 import { postJson, putJson } from './http-post.js';
 import { taskStateNames, type Workload } from './workloads.js';
@@ -42,17 +42,19 @@ function outputOf(r: { status: string; output?: string; error?: string; cause?: 
 }
 
 /**
- * Events, not rows: the store keeps up to 64 events of one commit in one history_chunks row, deflated when large
- * (src/store/history.ts). Bytes are the events' JSON text, the size the raw-insert baseline writes per row.
+ * Events, not rows: the store keeps up to 256 events of one commit in one history_chunks row, in a compact form,
+ * deflated when large (src/store/history.ts). Bytes are the AWS-shaped JSON text of the events (what
+ * GetExecutionHistory returns), the size of row the raw-insert baseline writes per event.
  */
 function countHistory(db: Db): { rows: number; bytes: number } {
   let rows = 0;
   let bytes = 0;
-  const rowsOf = db.prepare('SELECT first_id AS f, id % 4294967296 AS l, events FROM history_chunks');
-  for (const r of rowsOf.iterate() as IterableIterator<{ f: number; l: number; events: string | Buffer }>) {
-    const n = r.l - r.f + 1;
-    rows += n;
-    bytes += chunkText(r.events).length - 2 - (n - 1); // "[e1,e2]" less brackets and commas
+  const rowsOf = db.prepare('SELECT events FROM history_chunks');
+  for (const r of rowsOf.iterate() as IterableIterator<{ events: string | Buffer }>) {
+    for (const e of chunkEvents(r.events)) {
+      rows++;
+      bytes += JSON.stringify(e).length;
+    }
   }
   return { rows, bytes };
 }

@@ -2,7 +2,7 @@
  * The storage limit our history persistence is compared with: plain better-sqlite3 inserts of one row per event
  * into a table keyed (execution_id, event_id) (WITHOUT ROWID, same WAL + synchronous=NORMAL pragmas as
  * src/store/db.ts), rows of the same average size as the events the run wrote, `batch` rows per transaction.
- * (The store itself keeps up to 64 events of a commit in one row, so it can beat this rate.)
+ * (The store itself keeps up to 256 events of a commit in one row, so it can beat this rate.)
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';

@@ -1,21 +1,24 @@
 /**
  * The AWS-shaped history, stored in chunks: one row holds up to CHUNK events of one commit of one execution
- * (ids first_id..last_id, contiguous) as a JSON array, deflated once it is large enough to be worth it. The row's
+ * (ids first_id..last_id, contiguous) as a JSON array in the compact form of event-codec.ts, deflated once it is
+ * large enough to be worth it. The row's
  * integer key is execution_id * 2^32 + last_id (row-keys.ts): no separate index, and appends stay appends.
  *
  * Why chunks: with one row per event, SQLite's per-row B-tree work was the store's largest cost (W4 writes 206
  * events per execution). Why deflate: the history is the bulk of what a commit writes; in WAL mode every page
  * written costs two write syscalls at commit and two more copies at checkpoint, and event JSON shrinks ~10× at
  * zlib level 1 for ~1.6 µs per KB — cheaper than the pages it saves (docs/performance.md). Small chunks (a Task's
- * few events) stay plain text.
+ * few events) stay plain text. Why 256 events a chunk: each deflate call costs ~10 µs of set-up whatever its size,
+ * and the compact form keeps a full chunk to ~20 KB of text, ~70 µs to decode when a read needs one event of it.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Db } from './db.js';
+import { decodeChunk, encodeChunk } from './event-codec.js';
 import { KEY, LOW, SPAN } from './row-keys.js';
 
 /** Most events in one chunk row: a read parses at most this many to return one. */
-const CHUNK = 64;
+const CHUNK = 256;
 /** Past this many characters a chunk of more than one event is split in two. */
 const CHUNK_BYTES = 256 * 1024;
 /** Chunks of at least a page (4 KiB) are stored deflated (a BLOB): a smaller one rarely saves a page. */
@@ -24,8 +27,13 @@ const DEFLATE_FROM = 4096;
 interface ChunkRow { events: string | Buffer }
 
 /** The JSON text of a stored chunk, whichever form it was stored in. */
-export function chunkText(stored: string | Buffer): string {
+function chunkText(stored: string | Buffer): string {
   return typeof stored === 'string' ? stored : inflateRawSync(stored).toString('utf8');
+}
+
+/** The events of a stored chunk (plain or deflated; compact, verbatim or mixed). */
+export function chunkEvents(stored: string | Buffer): HistoryEvent[] {
+  return decodeChunk(chunkText(stored));
 }
 
 export function historyRepo(db: Db) {
@@ -38,13 +46,13 @@ export function historyRepo(db: Db) {
       WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW}`),
     add: db.prepare(`INSERT INTO history_chunks (id, first_id, events) VALUES (${KEY('@e')} + @n, @first, @events)`),
   };
-  const parse = (r: ChunkRow) => JSON.parse(chunkText(r.events)) as HistoryEvent[];
+  const parse = (r: ChunkRow) => chunkEvents(r.events);
 
   /** Writes events (ascending, contiguous ids) in chunks of at most CHUNK events and, past one event, CHUNK_BYTES. */
   const append = (executionId: number, events: readonly HistoryEvent[], from = 0, to = events.length): void => {
     for (let i = from; i < to; i += CHUNK) {
       const end = Math.min(i + CHUNK, to);
-      const text = JSON.stringify(events.slice(i, end));
+      const text = encodeChunk(events, i, end);
       if (text.length > CHUNK_BYTES && end - i > 1) {
         // Large payloads: halve the chunk so that reading one event never parses megabytes of its neighbours.
         const mid = i + ((end - i) >> 1);

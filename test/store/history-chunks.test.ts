@@ -42,21 +42,21 @@ describe('history chunks', () => {
     const s = open();
     const id = execution(s, 'paged');
     const other = execution(s, 'other');
-    // Commits of 1, 150 (three chunks), 64 and 7 events; another execution's chunks interleave in the table.
-    fill(s, id, 222, [1, 150, 64, 7]);
+    // Commits of 1, 600 (three chunks of at most 256), 256 and 7 events; another execution's chunks interleave.
+    fill(s, id, 864, [1, 600, 256, 7]);
     fill(s, other, 80, [80]);
-    expect(s.executions.historyCount(id)).toBe(222);
+    expect(s.executions.historyCount(id)).toBe(864);
     expect(s.executions.historyCount(other)).toBe(80);
-    expect(ids(s.executions.history(id, { limit: 1000 }))).toEqual(range(1, 222));
-    for (const after of [0, 1, 2, 63, 64, 65, 150, 151, 152, 214, 215, 221, 222]) {
-      for (const limit of [1, 5, 64, 100]) {
-        const want = range(after + 1, Math.min(222, after + limit));
-        expect(ids(s.executions.history(id, { after, limit }))).toEqual(after >= 222 ? [] : want);
+    expect(ids(s.executions.history(id, { limit: 1000 }))).toEqual(range(1, 864));
+    for (const after of [0, 1, 2, 255, 256, 257, 512, 513, 600, 601, 602, 856, 857, 863, 864]) {
+      for (const limit of [1, 5, 256, 300]) {
+        const want = range(after + 1, Math.min(864, after + limit));
+        expect(ids(s.executions.history(id, { after, limit }))).toEqual(after >= 864 ? [] : want);
       }
     }
-    for (const before of [1, 2, 3, 64, 65, 66, 151, 152, 216, 222, 223, Number.MAX_SAFE_INTEGER]) {
-      for (const limit of [1, 5, 64, 100]) {
-        const top = Math.min(before - 1, 222);
+    for (const before of [1, 2, 3, 256, 257, 258, 513, 514, 601, 602, 858, 864, 865, Number.MAX_SAFE_INTEGER]) {
+      for (const limit of [1, 5, 256, 300]) {
+        const top = Math.min(before - 1, 864);
         const want = range(Math.max(1, top - limit + 1), top).reverse();
         expect(ids(s.executions.history(id, { before, limit }))).toEqual(top < 1 ? [] : want);
       }
