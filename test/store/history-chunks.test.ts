@@ -76,7 +76,7 @@ describe('history chunks', () => {
     const s = open();
     const id = execution(s, 'deflate');
     const small = [event(1), event(2)];
-    const large = range(3, 40).map((i) => event(i, `{"payload":"${'abc'.repeat(40)}","i":${i}}`));
+    const large = range(3, 40).map((i) => event(i, `{"payload":"${'abc'.repeat(400)}","i":${i}}`));
     s.transaction(() => s.executions.applyStep(write(id, small)));
     s.transaction(() => s.executions.applyStep(write(id, large)));
     const rows = s.db.prepare(`SELECT first_id AS f, typeof(events) AS t, length(events) AS n FROM history_chunks WHERE ${OF_EXECUTION} ORDER BY f`)
