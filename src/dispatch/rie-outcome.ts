@@ -12,7 +12,6 @@ export interface RieResponse {
   body: string;
   /** The `Error-Type` (LMI) or `X-Amz-Function-Error` header, when present. */
   functionError?: string;
-  headers?: Record<string, string>;
 }
 
 const ERROR_KEYS = new Set(['errorType', 'errorMessage', 'trace', 'stackTrace', 'requestId', 'cause']);

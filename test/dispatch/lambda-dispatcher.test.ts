@@ -121,6 +121,22 @@ describe('lambda dispatcher', () => {
     expect(await second).toMatchObject({ ok: false, error: 'Lambda.SdkClientException' });
     expect(started).toBe(1);
   });
+
+  it('lets an aborted call in flight run to its answer: the next call never overlaps it on the endpoint', async () => {
+    registry['echo'] = `${base}/echo`;
+    maxInFlight = 0;
+    const ac = new AbortController();
+    let firstStarted!: () => void;
+    const sent = new Promise<void>((r) => { firstStarted = r; });
+    const first = dispatcher.dispatch(cmd('echo', 1), ac.signal, { onStarted: () => firstStarted() });
+    await sent;
+    ac.abort();
+    const second = run(cmd('echo', 2, 't2'));
+    // The abandoned call still gets its (ignored) answer, and the endpoint took one call at a time throughout.
+    expect(await first).toEqual({ ok: true, output: 1, outputText: '1' });
+    expect(await second).toEqual({ ok: true, output: 2, outputText: '2' });
+    expect(maxInFlight).toBe(1);
+  });
 });
 
 describe('lambda dispatcher with function targets', () => {
