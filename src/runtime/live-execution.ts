@@ -42,7 +42,8 @@ export interface LiveExecution {
    */
   closedTasks: Set<string> | undefined;
   /**
-   * Set while the execution is parked (found idle, nothing queued or in flight, by the runner's park sweep):
+   * Set while the execution is parked (idle, nothing queued or in flight: at once when only a distant timer can
+   * wake it, else at the next park sweep; parking.ts):
    * `state` is dropped to save memory (~1.3 KB) and reloaded from the store's committed copy, the same JSON
    * recovery resumes from, when the next input arrives.
    */

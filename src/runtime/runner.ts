@@ -14,6 +14,7 @@ import type { Clock } from './clock.js';
 import type { EnginePort } from './engine-port.js';
 import { callTask, type TaskCallDeps } from './task-calls.js';
 import { commitTick, loadState, type CommitHook } from './persistence.js';
+import { Parking } from './parking.js';
 import { TokenIndex } from './token-index.js';
 import {
   accumulate, engineFailure, newWork, resultOf, resultOfRow, timerPut, timerTake, type ExecutionResult, type LiveExecution, type TickWork,
@@ -21,8 +22,6 @@ import {
 
 /** How long a lone TaskStarted may wait for other work to share its commit. */
 const LAZY_MS = 5;
-/** Interval of the park sweep, which drops the state of idle persisted executions (see LiveExecution.parked). */
-const PARK_AFTER_MS = 1000;
 /** Back-off after a failed commit (disk full, I/O error): 50 ms, doubling up to 5 s, until a commit succeeds. */
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 5000;
@@ -52,9 +51,7 @@ export class Runner {
   /** An input other than TaskStarted is waiting: the next tick must come at once. */
   private urgent = false;
   private lazyTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Executions that went idle since the last park sweep. */
-  private idle = new Set<LiveExecution>();
-  private parkTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly parking = new Parking((live) => !this.closed && this.live.get(live.arn) === live && !this.ready.has(live));
   private ticking = false;
   private closed = false;
   /** Consecutive failed commits, and the timer of the next attempt (no tick runs before it). */
@@ -177,8 +174,7 @@ export class Runner {
     this.closed = true;
     if (this.lazyTimer) clearTimeout(this.lazyTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.parkTimer) clearTimeout(this.parkTimer);
-    this.idle.clear();
+    this.parking.close();
     for (const live of this.live.values()) this.release(live);
     this.live.clear();
   }
@@ -350,34 +346,12 @@ export class Runner {
         case 'CancelTimer': this.o.clock.clearTimer(timerTake(live, c.timerId)); break;
       }
     }
-    if (state.status === 'RUNNING' && live.persist) this.noteIdle(live);
+    if (state.status === 'RUNNING' && live.persist) this.parking.afterCommit(live, commands, this.o.clock.now());
     if (state.status !== 'RUNNING') {
       this.release(live);
       this.live.delete(live.arn);
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());
       for (const w of live.doneWaiters.splice(0)) w(result);
-    }
-  }
-
-  /** Remembers an execution that may be parked at the next sweep (only if it is still idle then). */
-  private noteIdle(live: LiveExecution): void {
-    this.idle.add(live);
-    this.parkTimer ??= setTimeout(() => this.parkIdle(), PARK_AFTER_MS);
-    this.parkTimer.unref?.();
-  }
-
-  /** Drops the in-memory state of executions that stayed idle since the last sweep: nothing queued or in flight. */
-  private parkIdle(): void {
-    this.parkTimer = undefined;
-    const idle = this.idle;
-    this.idle = new Set();
-    for (const live of idle) {
-      const parkable = !this.closed && this.live.get(live.arn) === live && !this.ready.has(live) && live.mailbox.length === 0
-        && !live.tasks?.size && live.commitWaiters.length === 0 && live.insert === undefined
-        && live.state?.status === 'RUNNING' && live.id > 0;
-      if (!parkable) continue;
-      live.state = undefined;
-      live.parked = true;
     }
   }
 
@@ -408,3 +382,4 @@ export class Runner {
     callTask(this.callDeps, live, cmd);
   }
 }
+

@@ -100,7 +100,8 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
     start: { kind: 'Start', now, input, inputText, meta, seed },
   });
   const live = await handle.committed;
-  if (!live.state) throw new ServiceError('InternalFailure', `The execution ${executionArn} could not be started`, 500);
+  // No state and not parked: the runner refused the Start (a parked one, waiting on a distant timer, is stored).
+  if (!live.state && !live.parked) throw new ServiceError('InternalFailure', `The execution ${executionArn} could not be started`, 500);
   // A getter: reading `done` makes the result promise of a persisted execution (see Runner.start).
   return { executionArn, startDate: now, get done() { return handle.done; }, meta, input: inputText };
 }
