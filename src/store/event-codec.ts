@@ -1,21 +1,27 @@
 /**
- * The stored text of a chunk of history events: a JSON array whose elements are either an event verbatim (an
- * object, the AWS GetExecutionHistory shape) or, for the shapes that make up almost every history, a positional
- * array that decodes to exactly the same object:
+ * The stored text of a chunk of history events (ids contiguous). Current form:
  *
- *   [id, previousEventId, type, timestamp]                   an event with no details member
- *   [id, previousEventId, type, timestamp, name, payload]    a *StateEntered / *StateExited event whose details are
- *                                                            { name, input|output, inputDetails|outputDetails:
- *                                                            { truncated: false } } and nothing else
+ *   {"v":2, "id": first id, "ts": first timestamp, "ty": [event types], "nm": [state names], "e": [ ... ]}
  *
- * `payload` is the input/output JSON text, or the id of an earlier event of the same chunk with the same text (a
- * state's output is the next state's input: `StepContext.textOf` hands both events the same string).
+ * where each element of `e`, the events in order, is the event verbatim (an object, the AWS GetExecutionHistory
+ * shape) or, for the shapes that make up almost every history, a positional array that decodes to exactly the
+ * same object:
+ *
+ *   [type, id - previousEventId, timestamp - previous element's timestamp]                    no details member
+ *   [type, id - previousEventId, timestamp delta, name, payload]     a *StateEntered / *StateExited event whose
+ *       details are { name, input|output, inputDetails|outputDetails: { truncated: false } } and nothing else
+ *
+ * `type` and `name` index `ty` and `nm`; an event's id is `id` plus its position. `payload` is the input/output
+ * JSON text, or a number k: the same text as the event k places earlier (a state's output is the next state's
+ * input: `StepContext.textOf` hands both events the same string).
  *
  * Why: JSON.stringify of the AWS-shaped objects (three objects and ~10 keys per event, the payload escaped inside a
- * string) was the largest cost of persisting a Pass- or Choice-heavy step (W4: ~100 µs of ~500 µs per execution),
- * and the text it made was what deflate then spent its time on. The positional form is ~4× smaller and ~3× cheaper
- * to write. Chunks written before this form (all objects) read unchanged; anything not matching a form exactly
- * (variables assigned, a truncated payload, an extra member) is kept verbatim, so the codec never loses a field.
+ * string) was the largest cost of persisting a Pass- or Choice-heavy step, and its size set how many pages a commit
+ * writes. W4's 206 events: 43 KB and ~100 µs as AWS JSON, 6.6 KB and ~30 µs in this form. Anything not matching a
+ * form exactly (variables assigned, a truncated payload, an extra member, a non-integer timestamp) is kept verbatim,
+ * so the codec never loses a field. Chunks stored earlier read unchanged: a JSON array of verbatim objects (before
+ * compaction) or of version-1 arrays `[id, previousEventId, type, timestamp(, name, payload)]` whose back-reference
+ * is an event id.
  */
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Json } from '../util/json.js';
@@ -23,23 +29,9 @@ import type { Json } from '../util/json.js';
 const ENTERED = 'stateEnteredEventDetails';
 const EXITED = 'stateExitedEventDetails';
 
-/** The details member AWS gives a *StateEntered / *StateExited event (the only types with a positional form). */
+/** The details member AWS gives a *StateEntered / *StateExited event (the only types with a payload form). */
 function stateDetailsKey(type: string): typeof ENTERED | typeof EXITED | undefined {
   return type.endsWith('StateEntered') ? ENTERED : type.endsWith('StateExited') ? EXITED : undefined;
-}
-
-/**
- * JSON text of the short strings that recur in every chunk (event types, state names), worked out once: they are
- * the same few strings over and over, and quoting them was a third of the encoder's time.
- */
-const quoted = new Map<string, string>();
-function quote(s: string): string {
-  let q = quoted.get(s);
-  if (q === undefined) {
-    q = JSON.stringify(s);
-    if (quoted.size < 4096 && s.length <= 128) quoted.set(s, q);
-  }
-  return q;
 }
 
 function keyCount(o: object): number {
@@ -60,46 +52,108 @@ function compactPayload(key: string, d: Json | undefined): string | undefined {
   return payload;
 }
 
-/** The stored JSON text of events[from..to). */
+
+/** The stored JSON text of events[from..to) (contiguous ids). */
 export function encodeChunk(events: readonly HistoryEvent[], from: number, to: number): string {
-  let out = '[';
+  const first = events[from]!;
+  const firstId = first.id;
+  const baseTs = Number.isSafeInteger(first.timestamp) ? first.timestamp : 0;
+  // Event types of the chunk, and their state details member: a chunk has a handful (a scan beats a Map).
+  const types: string[] = [];
+  const typeKeys: (typeof ENTERED | typeof EXITED | undefined)[] = [];
+  const names: string[] = [];
+  // State names: up to one per state of the machine, so a Map (names are the definition's own strings: hashed once).
+  const nameIndex = new Map<string, number>();
+  let body = '';
+  let prevTs = baseTs;
   let lastPayload: string | undefined;
-  let lastPayloadId = 0;
+  let lastPayloadAt = 0;
   for (let i = from; i < to; i++) {
     const e = events[i]!;
-    if (i > from) out += ',';
-    if (typeof e.id !== 'number' || typeof e.previousEventId !== 'number' || typeof e.type !== 'string' || typeof e.timestamp !== 'number') {
-      out += JSON.stringify(e);
-      continue;
-    }
-    const keys = keyCount(e);
-    const head = '[' + e.id + ',' + e.previousEventId + ',' + quote(e.type) + ',' + e.timestamp;
-    // The four members above are there, so four members in all means no details member at all.
-    if (keys === 4) {
-      out += head + ']';
-      continue;
-    }
-    const key = keys === 5 ? stateDetailsKey(e.type) : undefined;
+    if (i > from) body += ',';
+    const ts = e.timestamp;
+    const basic = e.id === firstId + (i - from) && typeof e.type === 'string' && Number.isSafeInteger(ts)
+      && Number.isSafeInteger(e.previousEventId);
+    const keys = basic ? keyCount(e) : 0;
+    let t = keys === 4 || keys === 5 ? types.indexOf(e.type) : -1;
+    // The four members checked above are there, so four members in all means no details member at all.
+    const key = keys === 5 ? (t >= 0 ? typeKeys[t] : stateDetailsKey(e.type)) : undefined;
     const payload = key === undefined ? undefined : compactPayload(key, e[key]);
-    if (payload === undefined) {
-      out += JSON.stringify(e);
+    if (keys !== 4 && payload === undefined) {
+      body += JSON.stringify(e);
+      if (Number.isSafeInteger(ts)) prevTs = ts;
       continue;
     }
-    const d = e[key!] as Record<string, Json>;
-    out += head + ',' + quote(d['name'] as string) + ',' + (payload === lastPayload ? lastPayloadId : JSON.stringify(payload)) + ']';
+    if (t < 0) {
+      t = types.push(e.type) - 1;
+      typeKeys.push(keys === 5 ? key : stateDetailsKey(e.type));
+    }
+    body += '[' + t + ',' + (e.id - e.previousEventId) + ',' + (ts - prevTs);
+    prevTs = ts;
+    if (payload === undefined) {
+      body += ']';
+      continue;
+    }
+    const name = (e[key!] as Record<string, Json>)['name'] as string;
+    let n = nameIndex.get(name);
+    if (n === undefined) nameIndex.set(name, (n = names.push(name) - 1));
+    body += ',' + n + ',' + (payload === lastPayload ? i - lastPayloadAt : JSON.stringify(payload)) + ']';
     lastPayload = payload;
-    lastPayloadId = e.id;
+    lastPayloadAt = i;
   }
-  return out + ']';
+  return `{"v":2,"id":${firstId},"ts":${baseTs},"ty":${JSON.stringify(types)},"nm":${JSON.stringify(names)},"e":[${body}]}`;
 }
 
-type Stored = HistoryEvent | [number, number, string, number] | [number, number, string, number, string, string | number];
+type Compact = [number, number, number] | [number, number, number, number, string | number];
+interface ChunkV2 { v: 2; id: number; ts: number; ty: string[]; nm: string[]; e: (HistoryEvent | Compact)[] }
 
-/** The events of a chunk's JSON text (either form, or a mix). */
+/** The details of a compact *StateEntered / *StateExited event. */
+function stateDetails(key: typeof ENTERED | typeof EXITED, name: string, payload: string): Json {
+  return key === ENTERED
+    ? { name, input: payload, inputDetails: { truncated: false } }
+    : { name, output: payload, outputDetails: { truncated: false } };
+}
+
+function corrupt(what: string): never {
+  throw new Error(`history chunk: ${what}`);
+}
+
+/** The events of a chunk's JSON text, in any form it was ever stored in. */
 export function decodeChunk(text: string): HistoryEvent[] {
-  const stored = JSON.parse(text) as Stored[];
+  const stored = JSON.parse(text) as ChunkV2 | (HistoryEvent | unknown[])[];
+  return Array.isArray(stored) ? decodeV1(stored) : decodeV2(stored);
+}
+
+function decodeV2(c: ChunkV2): HistoryEvent[] {
+  const out: HistoryEvent[] = new Array(c.e.length);
+  const payloads: (string | undefined)[] = new Array(c.e.length);
+  let ts = c.ts;
+  for (let i = 0; i < c.e.length; i++) {
+    const s = c.e[i]!;
+    if (!Array.isArray(s)) {
+      out[i] = s;
+      if (Number.isSafeInteger(s.timestamp)) ts = s.timestamp;
+      continue;
+    }
+    const id = c.id + i;
+    const type = c.ty[s[0]] ?? corrupt(`event ${id} has no type ${s[0]}`);
+    ts += s[2];
+    const e: HistoryEvent = { id, previousEventId: id - s[1], type, timestamp: ts };
+    if (s.length === 5) {
+      const ref = s[4];
+      const payload = typeof ref === 'number' ? payloads[i - ref] ?? corrupt(`event ${id} refers to a payload ${ref} events back that is not there`) : ref;
+      payloads[i] = payload;
+      const key = stateDetailsKey(type) ?? corrupt(`event ${id} of type ${type} has no state details to decode`);
+      e[key] = stateDetails(key, c.nm[s[3]] ?? corrupt(`event ${id} has no name ${s[3]}`), payload);
+    }
+    out[i] = e;
+  }
+  return out;
+}
+
+/** Version 1 (and before it, verbatim objects only): `[id, previousEventId, type, timestamp(, name, payload)]`. */
+function decodeV1(stored: (HistoryEvent | unknown[])[]): HistoryEvent[] {
   const out: HistoryEvent[] = new Array(stored.length);
-  // Payload texts by event id, for back-references (only compact events carry one).
   let payloads: Map<number, string> | undefined;
   for (let i = 0; i < stored.length; i++) {
     const s = stored[i]!;
@@ -107,17 +161,13 @@ export function decodeChunk(text: string): HistoryEvent[] {
       out[i] = s;
       continue;
     }
-    const e: HistoryEvent = { id: s[0], previousEventId: s[1], type: s[2], timestamp: s[3] };
+    const [id, previousEventId, type, timestamp, name, ref] = s as [number, number, string, number, string?, (string | number)?];
+    const e: HistoryEvent = { id, previousEventId, type, timestamp };
     if (s.length === 6) {
-      const ref = s[5];
-      const payload = typeof ref === 'number' ? payloads?.get(ref) : ref;
-      if (payload === undefined) throw new Error(`history chunk: event ${s[0]} refers to a payload of event ${ref} it does not hold`);
-      (payloads ??= new Map()).set(s[0], payload);
-      const key = stateDetailsKey(s[2]);
-      if (key === undefined) throw new Error(`history chunk: event ${s[0]} of type ${s[2]} has no state details to decode`);
-      e[key] = key === ENTERED
-        ? { name: s[4], input: payload, inputDetails: { truncated: false } }
-        : { name: s[4], output: payload, outputDetails: { truncated: false } };
+      const payload = typeof ref === 'number' ? payloads?.get(ref) ?? corrupt(`event ${id} refers to a payload of event ${ref} it does not hold`) : ref!;
+      (payloads ??= new Map()).set(id, payload);
+      const key = stateDetailsKey(type) ?? corrupt(`event ${id} of type ${type} has no state details to decode`);
+      e[key] = stateDetails(key, name!, payload);
     }
     out[i] = e;
   }

@@ -22,7 +22,7 @@ function roundTrip(events: HistoryEvent[]): string {
 }
 
 /** The elements of a stored chunk that took the positional form. */
-const compact = (text: string) => (JSON.parse(text) as unknown[]).filter(Array.isArray);
+const compact = (text: string) => (JSON.parse(text) as { e: unknown[] }).e.filter(Array.isArray);
 
 describe('history chunk codec', () => {
   it('stores entered/exited and detail-less events positionally, a repeated payload once', () => {
@@ -35,11 +35,14 @@ describe('history chunk codec', () => {
       exited(6, 'C', '{"v":2}'),
     ];
     const text = roundTrip(events);
+    const stored = JSON.parse(text) as { id: number; ts: number; ty: string[]; nm: string[] };
+    expect(stored).toMatchObject({ v: 2, id: 1, ts: T, ty: ['ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'PassStateExited'], nm: ['A', 'B', 'C'] });
     expect(compact(text)).toHaveLength(6);
-    // The input of B and of C are back-references to the events that first carried the same text.
-    expect(compact(text)[2]).toEqual([3, 2, 'PassStateEntered', T, 'B', 1]);
-    expect(compact(text)[4]).toEqual([5, 4, 'PassStateEntered', T, 'C', 4]);
-    expect(text.length).toBeLessThan(JSON.stringify(events).length / 2);
+    // [type, id - previousEventId, timestamp delta, name, payload]: the inputs of B and of C are back-references
+    // to the events (2 and 1 places earlier) that first carried the same text.
+    expect(compact(text)[2]).toEqual([2, 1, 0, 1, 2]);
+    expect(compact(text)[4]).toEqual([2, 1, 0, 2, 1]);
+    expect(text.length).toBeLessThan(JSON.stringify(events).length / 3);
   });
 
   it('keeps verbatim every event that does not match a positional form exactly', () => {
@@ -61,7 +64,7 @@ describe('history chunk codec', () => {
     ];
     const text = roundTrip(odd);
     // Only the last one (no details member at all) is positional.
-    expect(compact(text)).toEqual([[10, 9, 'ExecutionSucceeded', T]]);
+    expect(compact(text)).toEqual([[0, 1, 0]]);
   });
 
   it('back-references only events of the same chunk, across verbatim neighbours', () => {
@@ -69,7 +72,26 @@ describe('history chunk codec', () => {
     // Encoded from the middle: event 12 cannot refer to event 10, which is in another chunk.
     const text = encodeChunk(events, 1, 3);
     expect(JSON.stringify(decodeChunk(text))).toBe(JSON.stringify(events.slice(1)));
-    expect(compact(text)).toEqual([[12, 11, 'PassStateEntered', T, 'B', '{"k":[1,2]}']]);
+    expect(compact(text)).toEqual([[0, 1, 0, 0, '{"k":[1,2]}']]);
+  });
+
+  it('keeps timestamps exact across verbatim neighbours and out of order, ids only when contiguous', () => {
+    const events: HistoryEvent[] = [
+      { ...entered(1, 'A', '{}'), timestamp: T + 5 },
+      { ...exited(2, 'A', '{}'), timestamp: T + 2, extra: 1 },
+      { ...exited(3, 'A', '{}'), timestamp: T },
+      { ...entered(5, 'B', '{}'), timestamp: T + 9 },
+      { ...entered(6, 'B', '{}'), timestamp: T + 0.5 },
+    ];
+    const text = roundTrip(events);
+    // Event 5 breaks the run of ids (4 is missing) and event 6 has a non-integer timestamp: both kept verbatim.
+    // Event 3's timestamp is 2 ms before event 2's (verbatim), its output the same text as event 1's input.
+    expect(compact(text)).toEqual([[0, 1, 0, 0, '{}'], [1, 1, -2, 0, 2]]);
+  });
+
+  it('reads version-1 chunks: positional arrays with ids, types and timestamps spelled out', () => {
+    const v1 = `[[4,3,"PassStateEntered",${T},"B","{\\"v\\":1}"],[5,4,"PassStateExited",${T},"B",4],[6,5,"ParallelStateSucceeded",${T}]]`;
+    expect(decodeChunk(v1)).toEqual([entered(4, 'B', '{"v":1}'), exited(5, 'B', '{"v":1}'), { id: 6, previousEventId: 5, type: 'ParallelStateSucceeded', timestamp: T }]);
   });
 
   it('reads chunks stored before the compact form (all verbatim objects)', () => {
@@ -78,6 +100,7 @@ describe('history chunk codec', () => {
   });
 
   it('refuses a back-reference to an event the chunk does not hold', () => {
+    expect(() => decodeChunk(`{"v":2,"id":5,"ts":${T},"ty":["PassStateEntered"],"nm":["B"],"e":[[0,1,0,0,1]]}`)).toThrow(/event 5 refers to a payload 1 events back/);
     expect(() => decodeChunk(`[[5,4,"PassStateEntered",${T},"B",3]]`)).toThrow(/event 5 refers to a payload of event 3/);
   });
 
