@@ -1,19 +1,18 @@
 /**
  * The AWS-shaped history, stored in chunks: one row holds up to CHUNK events of one commit of one execution
- * (ids first_id..last_id, contiguous) as a JSON array in the compact form of event-codec.ts, deflated when it is
- * large. The row's integer key is execution_id * 2^32 + last_id (row-keys.ts): no separate index, and appends stay
- * appends.
+ * (ids first_id..last_id, contiguous) in the compact form of event-codec.ts, deflated when it is large. The row's
+ * integer key is execution_id * 2^32 + last_id (row-keys.ts): no separate index, and appends stay appends.
  *
  * Why chunks: with one row per event, SQLite's per-row B-tree work was the store's largest cost (W4 writes 206
- * events per execution). Why 256 events a chunk: the compact form keeps a full chunk of state events to ~20 KB of
- * text, ~70 µs to decode when a read needs one event of it.
+ * events per execution). Why 256 events a chunk: the compact form keeps a full chunk of state events to ~10-25 KB
+ * of text, well under 100 µs to decode when a read needs one event of it.
  *
  * Why deflate only from 32 KiB: in WAL mode every page written costs two write syscalls at commit and two more
  * copies at checkpoint, so deflating (zlib level 1, ~2 µs per KB plus ~10 µs of set-up a call) paid for itself
- * while chunks were AWS-shaped JSON (W4: 43 KB → 4 KB). The compact form made the same chunk 15 KB: four pages
- * written plain now cost less than deflating them (W4 durable, measured: 2,040 → 2,440 executions/s), so only
- * chunks of large payloads, where deflate saves many pages, are deflated. The cost is disk: a chunk of state
- * events takes ~3× less disk than its AWS JSON plain, ~15× less deflated (docs/performance.md).
+ * while chunks were AWS-shaped JSON (W4: 43 KB → 4 KB). The compact form makes the same chunk 8 KB: two pages
+ * written plain cost less than deflating them (W4 durable, measured: 2,040 → 2,440 executions/s with the first
+ * compact form), so only chunks of large payloads, where deflate saves many pages, are deflated. The cost is disk:
+ * a chunk of state events takes ~5× less than its AWS JSON plain, ~15× less deflated (docs/performance.md).
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HistoryEvent } from '../engine/contract.js';
