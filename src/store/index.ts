@@ -22,12 +22,26 @@ export interface Store {
 /** Opens the store at `path` (':memory:' for a throw-away database). */
 export function openStore(path: string, durability: Durability = 'normal'): Store {
   const db = openDatabase(path, durability);
+  // One better-sqlite3 transaction function, made once, runs whatever `current` is: `db.transaction(fn)` builds
+  // four wrapper functions and their properties on every call, ~6 µs of every commit (measured). A nested call
+  // swaps `current` for its own duration and gets a savepoint, as a fresh wrapper would.
+  let current: (() => unknown) | undefined;
+  const inTransaction = db.transaction(() => current!());
+  const transaction = <T>(fn: () => T): T => {
+    const outer = current;
+    current = fn;
+    try {
+      return inTransaction() as T;
+    } finally {
+      current = outer;
+    }
+  };
   return {
     db,
     machines: machineRepo(db),
     executions: executionRepo(db),
     functions: functionRepo(db),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction,
     close: () => db.close(),
   };
 }

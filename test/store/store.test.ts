@@ -133,6 +133,34 @@ describe('store', () => {
     expect(store.executions.journal(id)).toEqual([]);
   });
 
+  it('runs nested transactions as savepoints: an inner failure caught by the outer one undoes only the inner writes', () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const names = () => (store.db.prepare('SELECT name FROM executions ORDER BY id').pluck().all() as string[]);
+    const result = store.transaction(() => {
+      newExecution(store, 'a');
+      expect(() => store.transaction(() => {
+        newExecution(store, 'b');
+        throw new Error('inner');
+      })).toThrow('inner');
+      // The outer function is still the one that runs after the inner call returned.
+      const inner = store.transaction(() => newExecution(store, 'c'));
+      newExecution(store, 'd');
+      return inner;
+    });
+    expect(result).toBe(2);
+    expect(names()).toEqual(['a', 'c', 'd']);
+    expect(() => store.transaction(() => {
+      newExecution(store, 'e');
+      store.transaction(() => newExecution(store, 'f'));
+      throw new Error('outer');
+    })).toThrow('outer');
+    expect(names()).toEqual(['a', 'c', 'd']);
+    // And a plain transaction after all that still commits.
+    store.transaction(() => newExecution(store, 'g'));
+    expect(names()).toEqual(['a', 'c', 'd', 'g']);
+  });
+
   it('deletes a machine with its versions, aliases and their tags, and nothing of similarly named machines', () => {
     const store = openStore(':memory:');
     stores.push(store);
