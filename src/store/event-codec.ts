@@ -17,9 +17,11 @@
  *
  * Why: JSON.stringify of the AWS-shaped objects (three objects and ~10 keys per event, the payload escaped inside a
  * string) was the largest cost of persisting a Pass- or Choice-heavy step, and its size set how many pages a commit
- * writes. W4's 206 events: 43 KB and ~100 µs as AWS JSON, 6.6 KB and ~30 µs in this form. Anything not matching a
- * form exactly (variables assigned, a truncated payload, an extra member, a non-integer timestamp) is kept verbatim,
- * so the codec never loses a field. Chunks stored earlier read unchanged: a JSON array of verbatim objects (before
+ * writes. W4's 206 events: 43 KB and ~100 µs as AWS JSON, 8 KB and ~50 µs in this form. Anything not matching a
+ * form exactly — variables assigned, a truncated payload, an extra member, members in another order, a number the
+ * deltas would not carry exactly (not a safe integer) — is kept verbatim, so the codec never loses a field or
+ * reorders members. (Events are objects, as HistoryEvent says: an array in their place would read back as a
+ * positional event.) Chunks stored earlier read unchanged: a JSON array of verbatim objects (before
  * compaction) or of version-1 arrays `[id, previousEventId, type, timestamp(, name, payload)]` whose back-reference
  * is an event id.
  */
@@ -34,11 +36,31 @@ function stateDetailsKey(type: string): typeof ENTERED | typeof EXITED | undefin
   return type.endsWith('StateEntered') ? ENTERED : type.endsWith('StateExited') ? EXITED : undefined;
 }
 
-function keyCount(o: object): number {
-  let n = 0;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  for (const _ in o) n++;
-  return n;
+const BASE = ['id', 'previousEventId', 'type', 'timestamp'];
+const ENTERED_MEMBERS = ['name', 'input', 'inputDetails'];
+const EXITED_MEMBERS = ['name', 'output', 'outputDetails'];
+const FLAGS = ['truncated'];
+
+/** True when `o`'s members are exactly `names`, in that order (the order decoding gives them back in). */
+function membersAre(o: object, names: readonly string[]): boolean {
+  let i = 0;
+  for (const k in o) if (k !== names[i++]) return false;
+  return i === names.length;
+}
+
+/**
+ * The members of an event after the base four: null when there are none, the name of the one that follows them,
+ * or undefined when the base four are not first and in order or more than one member follows.
+ */
+function extraMember(e: object): string | null | undefined {
+  let i = 0;
+  let extra: string | null = null;
+  for (const k in e) {
+    if (i < 4 ? k !== BASE[i] : i > 4) return undefined;
+    if (i === 4) extra = k;
+    i++;
+  }
+  return i >= 4 ? extra : undefined;
 }
 
 /** The payload text of a details object of the compact shape, or undefined when it is not of that shape. */
@@ -48,15 +70,18 @@ function compactPayload(key: string, d: Json | undefined): string | undefined {
   const payload = entered ? d['input'] : d['output'];
   const flags = entered ? d['inputDetails'] : d['outputDetails'];
   if (typeof payload !== 'string' || flags === null || typeof flags !== 'object' || Array.isArray(flags)) return undefined;
-  if (flags['truncated'] !== false || keyCount(flags) !== 1 || keyCount(d) !== 3) return undefined;
+  if (flags['truncated'] !== false || !membersAre(flags, FLAGS) || !membersAre(d, entered ? ENTERED_MEMBERS : EXITED_MEMBERS)) return undefined;
   return payload;
 }
 
 
 /** The stored JSON text of events[from..to) (contiguous ids). */
 export function encodeChunk(events: readonly HistoryEvent[], from: number, to: number): string {
-  const first = events[from]!;
-  const firstId = first.id;
+  const first = events[from] as HistoryEvent | null | undefined;
+  const firstId = first?.id;
+  // A first id that is not a safe integer (the engine never makes one) cannot head the compact form: the chunk is
+  // stored in the oldest form, a plain array of the events, which keeps whatever they hold.
+  if (!Number.isSafeInteger(firstId) || typeof first !== 'object' || first === null) return JSON.stringify(events.slice(from, to));
   const baseTs = Number.isSafeInteger(first.timestamp) ? first.timestamp : 0;
   // Event types of the chunk, and their state details member: a chunk has a handful (a scan beats a Map).
   const types: string[] = [];
@@ -71,22 +96,23 @@ export function encodeChunk(events: readonly HistoryEvent[], from: number, to: n
   for (let i = from; i < to; i++) {
     const e = events[i]!;
     if (i > from) body += ',';
-    const ts = e.timestamp;
-    const basic = e.id === firstId + (i - from) && typeof e.type === 'string' && Number.isSafeInteger(ts)
-      && Number.isSafeInteger(e.previousEventId);
-    const keys = basic ? keyCount(e) : 0;
-    let t = keys === 4 || keys === 5 ? types.indexOf(e.type) : -1;
-    // The four members checked above are there, so four members in all means no details member at all.
-    const key = keys === 5 ? (t >= 0 ? typeKeys[t] : stateDetailsKey(e.type)) : undefined;
-    const payload = key === undefined ? undefined : compactPayload(key, e[key]);
-    if (keys !== 4 && payload === undefined) {
+    const ts = e?.timestamp;
+    // Positional only when every number survives the deltas exactly (safe integers, safe differences).
+    const basic = typeof e === 'object' && e !== null && e.id === firstId! + (i - from) && Number.isSafeInteger(e.id)
+      && typeof e.type === 'string' && Number.isSafeInteger(ts) && Number.isSafeInteger(ts - prevTs)
+      && Number.isSafeInteger(e.previousEventId) && Number.isSafeInteger(e.id - e.previousEventId);
+    const extra = basic ? extraMember(e) : undefined;
+    let t = extra !== undefined ? types.indexOf(e.type) : -1;
+    const key = typeof extra === 'string' ? (t >= 0 ? typeKeys[t] : stateDetailsKey(e.type)) : undefined;
+    const payload = key !== undefined && key === extra ? compactPayload(key, e[key]) : undefined;
+    if (extra !== null && payload === undefined) {
       body += JSON.stringify(e);
-      if (Number.isSafeInteger(ts)) prevTs = ts;
+      if (Number.isSafeInteger(e?.timestamp)) prevTs = ts;
       continue;
     }
     if (t < 0) {
       t = types.push(e.type) - 1;
-      typeKeys.push(keys === 5 ? key : stateDetailsKey(e.type));
+      typeKeys.push(stateDetailsKey(e.type));
     }
     body += '[' + t + ',' + (e.id - e.previousEventId) + ',' + (ts - prevTs);
     prevTs = ts;
@@ -132,7 +158,7 @@ function decodeV2(c: ChunkV2): HistoryEvent[] {
     const s = c.e[i]!;
     if (!Array.isArray(s)) {
       out[i] = s;
-      if (Number.isSafeInteger(s.timestamp)) ts = s.timestamp;
+      if (Number.isSafeInteger(s?.timestamp)) ts = s.timestamp;
       continue;
     }
     const id = c.id + i;

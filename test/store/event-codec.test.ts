@@ -60,11 +60,18 @@ describe('history chunk codec', () => {
       { ...entered(7, 'S', '{}'), extra: 'top-level member' },
       { ...exited(8, 'S', '{}'), stateExitedEventDetails: { name: 7, output: '{}', outputDetails: { truncated: false } } },
       { id: 9, previousEventId: 8, type: 'ParallelStateStarted', timestamp: T, note: 1 },
-      { id: 10, previousEventId: 9, type: 'ExecutionSucceeded', timestamp: T },
+      // Members in another order than decoding gives them back in.
+      { type: 'PassStateEntered', id: 10, previousEventId: 9, timestamp: T, stateEnteredEventDetails: { name: 'S', input: '{}', inputDetails: { truncated: false } } },
+      { ...entered(11, 'S', '{}'), stateEnteredEventDetails: { input: '{}', name: 'S', inputDetails: { truncated: false } } },
+      // Numbers the deltas would not carry exactly.
+      { ...entered(12, 'S', '{}'), previousEventId: -Number.MAX_SAFE_INTEGER },
+      { ...entered(13, 'S', '{}'), previousEventId: 0.5 },
+      { ...entered(14, 'S', '{}'), timestamp: -Number.MAX_SAFE_INTEGER }, // 2^53 + T before event 13
+      { id: 15, previousEventId: 14, type: 'ExecutionSucceeded', timestamp: 0 },
     ];
     const text = roundTrip(odd);
-    // Only the last one (no details member at all) is positional.
-    expect(compact(text)).toEqual([[0, 1, 0]]);
+    // Only the last one (no details member at all) is positional, its timestamp 2^53 - 1 after event 14's.
+    expect(compact(text)).toEqual([[0, 1, Number.MAX_SAFE_INTEGER]]);
   });
 
   it('back-references only events of the same chunk, across verbatim neighbours', () => {
@@ -92,6 +99,12 @@ describe('history chunk codec', () => {
   it('reads version-1 chunks: positional arrays with ids, types and timestamps spelled out', () => {
     const v1 = `[[4,3,"PassStateEntered",${T},"B","{\\"v\\":1}"],[5,4,"PassStateExited",${T},"B",4],[6,5,"ParallelStateSucceeded",${T}]]`;
     expect(decodeChunk(v1)).toEqual([entered(4, 'B', '{"v":1}'), exited(5, 'B', '{"v":1}'), { id: 6, previousEventId: 5, type: 'ParallelStateSucceeded', timestamp: T }]);
+  });
+
+  it('stores a chunk whose first id is not a safe integer as a plain array of the events', () => {
+    const events = [{ ...entered(1, 'A', '{}'), id: 2 ** 60 }, exited(2, 'A', '{}')];
+    const text = roundTrip(events);
+    expect(text).toBe(JSON.stringify(events));
   });
 
   it('reads chunks stored before the compact form (all verbatim objects)', () => {
