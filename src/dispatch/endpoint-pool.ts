@@ -69,7 +69,9 @@ export class EndpointPool {
         const url = await this.acquire(signal);
         if (url === undefined) return { kind: 'network', message: signal.aborted ? 'aborted' : 'no endpoint' };
         const r = await client.invoke(url, body, signal, onStarted, watchdogMs);
-        const failed = r.kind === 'network' && !signal.aborted;
+        // An abandoned call runs on to its answer (rie-client.ts): its network error is a fault of the endpoint only
+        // if the watchdog gave up on it — a hung environment is evicted whether or not anyone still waits.
+        const failed = r.kind === 'network' && (r.watchdog === true || !signal.aborted);
         this.release(url, failed);
         // A refused connection never reached the function: safe to try another live endpoint.
         if (failed && r.message === 'ECONNREFUSED' && attempt < this.all.length - 1 && this.live() > 0) continue;

@@ -30,14 +30,16 @@ interface Target { hostname: string; port: string; path: string; auth?: string }
 
 /**
  * A response header by lower-case name, from the raw [name, value, …] list: reading `res.headers` builds an
- * object of every header on first use, for the one or two this client looks at.
+ * object of every header on first use, for the one or two this client looks at. A repeated header's values are
+ * joined with ", ", as `res.headers` joins them.
  */
 function rawHeader(raw: string[], name: string): string | undefined {
+  let value: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const k = raw[i]!;
-    if (k.length === name.length && k.toLowerCase() === name) return raw[i + 1];
+    if (k.length === name.length && k.toLowerCase() === name) value = value === undefined ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
   }
-  return undefined;
+  return value;
 }
 
 /** The RIE client: one FIFO per endpoint URL. */

@@ -74,6 +74,24 @@ describe('EndpointPool', () => {
     expect(log).toContain(dead.url);
   });
 
+  it('evicts a hung endpoint once the watchdog gives up on a call, even one its caller abandoned', async () => {
+    const log: string[] = [];
+    const hung = http.createServer(() => undefined); // takes the request, never answers
+    servers.push(hung);
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/`;
+    const live = await endpoint(5, log);
+    const pool = new EndpointPool({ endpoints: [hungUrl, live.url], backoffMs: 10_000 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    const abandoned = await pool.invoke(client, '{}', ac.signal, () => undefined, 150);
+    expect(abandoned).toMatchObject({ kind: 'network', watchdog: true });
+    // The hung endpoint is out for its backoff: both calls go to the live one (one after the other).
+    const next = await Promise.all([1, 2].map(() => pool.invoke(client, '{}', signal(), () => undefined, 150)));
+    expect(next.map((r) => r.kind)).toEqual(['response', 'response']);
+    expect(log).toEqual([live.url, live.url]);
+  });
+
   it('abandons a waiting call when its signal aborts', async () => {
     const a = await endpoint(100, []);
     const pool = new EndpointPool({ endpoints: [a.url] });

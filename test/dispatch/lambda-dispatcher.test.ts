@@ -20,14 +20,16 @@ beforeAll(async () => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const body = Buffer.concat(chunks).toString('utf8');
-      const reply = (status: number, text: string) => setTimeout(() => {
+      const reply = (status: number, text: string, headers: [string, string][] = []) => setTimeout(() => {
         inFlight--;
-        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+        res.writeHead(status, [['content-type', 'text/plain; charset=utf-8'], ...headers].flat());
         res.end(text);
       }, 15);
       switch (req.url) {
         case '/echo': return reply(200, body);
         case '/raise': return reply(200, '{"errorMessage": "boom", "errorType": "ValueError", "requestId": "r1", "stackTrace": []}');
+        // Lambda-style: the header (any case, here sent twice) marks the answer as an error, whatever the body.
+        case '/flagged': return reply(200, '{"errorType": "Custom", "detail": 1}', [['x-amz-Function-Error', 'Unhandled'], ['X-Amz-Function-Error', 'Handled']]);
         case '/timeout': return reply(200, 'Task timed out after 3.00 seconds');
         case '/crash': return reply(502, '');
         case '/text': return reply(200, 'plain words');
@@ -86,6 +88,13 @@ describe('lambda dispatcher', () => {
     expect(legacy).toEqual({ ok: false, error: 'ValueError', cause: '{"errorMessage": "boom", "errorType": "ValueError", "requestId": "r1", "stackTrace": []}' });
     const invoke = await run(cmd('arn:aws:states:::lambda:invoke', { FunctionName: 'raise' }));
     expect(invoke).toEqual({ ok: false, error: 'ValueError', cause: '{"errorMessage":"boom","errorType":"ValueError","requestId":"r1","stackTrace":[]}' });
+  });
+
+  it('treats an answer with X-Amz-Function-Error as a function error even when its body is not an error shape', async () => {
+    registry['flagged'] = `${base}/flagged`;
+    expect(await run(cmd('flagged', {}))).toEqual({ ok: false, error: 'Custom', cause: '{"errorType": "Custom", "detail": 1}' });
+    registry['flagged'] = `${base}/echo`;
+    expect(await run(cmd('flagged', { errorType: 'Custom', detail: 1 }))).toMatchObject({ ok: true, output: { errorType: 'Custom', detail: 1 } });
   });
 
   it('maps RIE timeouts, crashes, unknown functions and dead endpoints', async () => {
