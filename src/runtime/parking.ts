@@ -20,10 +20,10 @@ export const PARK_AFTER_MS = 1000;
  */
 export function onlyDistantTimer(live: LiveExecution, commands: readonly Command[], now: number): boolean {
   if (live.timers?.length !== 2 || live.tasks?.size || live.tokens?.size) return false;
-  for (const c of commands) {
-    if (c.kind === 'StartTimer' && c.timerId === live.timers[0]) return c.fireAt - now >= PARK_AFTER_MS;
-  }
-  return false;
+  let fireAt: number | undefined;
+  // The last StartTimer of the id counts: a tick may re-arm the same timer.
+  for (const c of commands) if (c.kind === 'StartTimer' && c.timerId === live.timers[0]) fireAt = c.fireAt;
+  return fireAt !== undefined && fireAt - now >= PARK_AFTER_MS;
 }
 
 export class Parking {
@@ -34,8 +34,11 @@ export class Parking {
   /** `held`: the runner still holds this execution with nothing queued for it (and is not closed). */
   constructor(private readonly held: (live: LiveExecution) => boolean) {}
 
-  /** After a commit that leaves a stored execution RUNNING: park it now, or at the next sweep if still idle then. */
-  afterCommit(live: LiveExecution, commands: readonly Command[], now: number): void {
+  /**
+   * A stored execution left RUNNING with nothing to do until its next input (after a commit, with the commands it
+   * carried out; or after inputs that were all dropped): park it now, or at the next sweep if still idle then.
+   */
+  settled(live: LiveExecution, commands: readonly Command[], now: number): void {
     if (onlyDistantTimer(live, commands, now)) {
       this.park(live);
       return;

@@ -295,6 +295,8 @@ export class Runner {
     if (!work) {
       // A refused Start (not acknowledged) or refused redrive leaves nothing to keep: forget the execution.
       if (!live.state || live.state.status !== 'RUNNING') this.live.delete(live.arn);
+      // Only dropped inputs (a late answer): a stored execution reloaded for them goes back to be parked.
+      else if (live.persist) this.parking.settled(live, [], this.o.clock.now());
       for (const w of live.commitWaiters.splice(0)) w();
     }
     return work;
@@ -346,7 +348,7 @@ export class Runner {
         case 'CancelTimer': this.o.clock.clearTimer(timerTake(live, c.timerId)); break;
       }
     }
-    if (state.status === 'RUNNING' && live.persist) this.parking.afterCommit(live, commands, this.o.clock.now());
+    if (state.status === 'RUNNING' && live.persist) this.parking.settled(live, commands, this.o.clock.now());
     if (state.status !== 'RUNNING') {
       this.release(live);
       this.live.delete(live.arn);

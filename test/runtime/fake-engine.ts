@@ -1,13 +1,13 @@
 /**
- * A tiny engine double for runner tests: a program is a list of ops ('wait' | 'task'); each op leaves as a
- * StartTimer or DispatchTask command and the execution succeeds after the last one. Events are AWS-shaped enough
+ * A tiny engine double for runner tests: a program is a list of ops ('wait' 1 s | 'nap' 100 ms | 'task'); each op
+ * leaves as a StartTimer or DispatchTask command and the execution succeeds after the last one. Events are AWS-shaped enough
  * to check ids and ordering.
  */
 import type { EngineInput, ExecutionState, HistoryEvent, StepResult } from '../../src/engine/contract.js';
 import type { EnginePort } from '../../src/runtime/engine-port.js';
 import type { Json } from '../../src/util/json.js';
 
-type Op = 'wait' | 'task';
+type Op = 'wait' | 'nap' | 'task';
 interface Internal { pc: number; value: Json }
 
 function ev(state: ExecutionState, type: string, now: number, details: Record<string, Json> = {}): HistoryEvent {
@@ -33,8 +33,8 @@ export const fakeEngine: EnginePort & { steps: number } = {
         state.status = 'SUCCEEDED';
         state.output = JSON.stringify(internal.value);
         events.push(ev(state, 'ExecutionSucceeded', input.now));
-      } else if (op === 'wait') {
-        commands.push({ kind: 'StartTimer', timerId: `w${internal.pc}`, fireAt: input.now + 1000 });
+      } else if (op === 'wait' || op === 'nap') {
+        commands.push({ kind: 'StartTimer', timerId: `w${internal.pc}`, fireAt: input.now + (op === 'wait' ? 1000 : 100) });
       } else {
         commands.push({ kind: 'DispatchTask', taskId: `t${internal.pc}`, stateName: `S${internal.pc}`, resource: 'fn', payload: internal.value });
       }

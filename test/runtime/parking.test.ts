@@ -32,6 +32,9 @@ describe('parking', () => {
     // Two timers (a retry back-off or a Task timeout next to it), or one armed in an earlier tick.
     expect(onlyDistantTimer(live({ timers: ['w1', {}, 'r2', {}] }), [timer('w1', 3600_000)], NOW)).toBe(false);
     expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [], NOW)).toBe(false);
+    // Re-armed in the same tick: the last arming counts.
+    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000), timer('w1', 10)], NOW)).toBe(false);
+    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', 10), timer('w1', 3600_000)], NOW)).toBe(true);
     // A call in flight or an open task token may answer at any moment.
     expect(onlyDistantTimer(live({ timers: ['w1', {}], tasks: new Map([['t1', new AbortController()]]) }), [timer('w1', 3600_000)], NOW)).toBe(false);
     expect(onlyDistantTimer(live({ timers: ['w1', {}], tokens: new Map([['t1', 'tok']]) }), [timer('w1', 3600_000)], NOW)).toBe(false);
@@ -46,9 +49,9 @@ describe('parking', () => {
     const busy = live({ arn: 'c' });
     const gone = live({ arn: 'd' });
     held = new Set([distant, idle, busy, gone]);
-    parking.afterCommit(distant, [timer('w1', 3600_000)], NOW);
+    parking.settled(distant, [timer('w1', 3600_000)], NOW);
     expect(distant).toMatchObject({ parked: true, state: undefined });
-    for (const l of [idle, busy, gone]) parking.afterCommit(l, [], NOW);
+    for (const l of [idle, busy, gone]) parking.settled(l, [], NOW);
     expect([idle.parked, busy.parked, gone.parked]).toEqual([undefined, undefined, undefined]);
     busy.mailbox.push({ kind: 'TimerFired', now: NOW, timerId: 'x' });
     held.delete(gone);
@@ -61,8 +64,8 @@ describe('parking', () => {
     const parking = new Parking(() => true);
     const unstored = live({ id: 0, timers: ['w1', {}] });
     const ended = live({ timers: ['w1', {}], state: { ...RUNNING, status: 'SUCCEEDED' } });
-    parking.afterCommit(unstored, [timer('w1', 3600_000)], NOW);
-    parking.afterCommit(ended, [timer('w1', 3600_000)], NOW);
+    parking.settled(unstored, [timer('w1', 3600_000)], NOW);
+    parking.settled(ended, [timer('w1', 3600_000)], NOW);
     expect([unstored.parked, ended.parked]).toEqual([undefined, undefined]);
     parking.close();
   });

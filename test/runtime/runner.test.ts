@@ -250,7 +250,39 @@ describe('runner', () => {
     expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'TimerFired', 'ExecutionSucceeded']);
   });
 
-  it('keeps the state of an execution while a call is in flight', async () => {
+  it('parks an execution waiting on a near timer only at the sweep, a second later, and reloads it when it fires', async () => {
+    const { store, clock, runner } = setup();
+    const h = runner.start(request('napping', ['nap'], clock.now()));
+    await h.committed;
+    // 100 ms away: worth keeping the state for now.
+    expect(h.live.parked).toBeUndefined();
+    expect(h.live.state?.status).toBe('RUNNING');
+    await vi.waitFor(() => expect(h.live.parked).toBe(true), { timeout: 3000, interval: 50 });
+    expect(h.live.state).toBeUndefined();
+    clock.advance(100);
+    expect((await h.done).status).toBe('SUCCEEDED');
+    expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'TimerFired', 'ExecutionSucceeded']);
+  });
+
+  it('parks again, at the sweep, an execution reloaded only for an input it then dropped', async () => {
+    const { clock, runner, pending } = setup();
+    const h = runner.start(request('late-again', ['task', 'wait'], clock.now()));
+    await h.committed;
+    await tick();
+    pending[0]!({ ok: true, output: 1 });
+    await vi.waitFor(() => expect(h.live.parked).toBe(true));
+    // Past the sweep that the start scheduled (the call was in flight then), so only a new one can park it again.
+    await new Promise((r) => setTimeout(r, 1100));
+    // A second answer for the closed task: the state is reloaded to look at it, the input dropped, nothing committed.
+    await runner.sendAndCommit(h.live.arn, { kind: 'TaskSucceeded', now: clock.now(), taskId: 't0', output: 'again' });
+    expect(h.live.parked).toBeUndefined();
+    expect(h.live.state?.status).toBe('RUNNING');
+    await vi.waitFor(() => expect(h.live.parked).toBe(true), { timeout: 3000, interval: 50 });
+    clock.advance(1000);
+    expect(await h.done).toMatchObject({ status: 'SUCCEEDED', output: '1' });
+  });
+
+  it('keeps the state while a call is in flight, and parks at once when the answer arms a distant timer', async () => {
     const { store, clock, runner, pending } = setup();
     const h = runner.start(request('sweep', ['task', 'wait'], clock.now()));
     await h.committed;
