@@ -340,7 +340,6 @@ export const MIGRATIONS: readonly string[] = [
     SELECT id, arn, sm_arn, name, revision_id, version_arn, alias_arn, status, input, output, error, cause, start_ms, stop_ms,
     trace_header, seed, state, journal_len, redrive_count, redrive_ms FROM executions ORDER BY id;
   DROP TABLE executions;
-  DELETE FROM sqlite_sequence WHERE name = 'executions';
   ALTER TABLE executions_v8 RENAME TO executions;
   CREATE INDEX executions_by_sm ON executions (sm_arn, id);
   CREATE INDEX executions_running ON executions (id) WHERE status = 'RUNNING';
