@@ -86,7 +86,7 @@ export function renderMarkdown(rows: Row[], parked: Parked | undefined, meta: Re
     out.push(`| ${r.workload} | ${r.concurrency} | ${r.mode} | ${f(r.transitionsPerSec)} | ${f(r.executionsPerSec, 1)} | ${f(r.p50Ms, 2)} | ${f(r.p99Ms, 2)} | ${f(r.peakRssMb)} | ${r.ratioToPeer === undefined ? '—' : f(r.ratioToPeer, 2) + '×'} | ${check} |`);
   }
   out.push('', '## History persistence vs raw better-sqlite3 batched inserts (durable mode, same run)', '');
-  out.push('Raw = plain better-sqlite3 inserts of one row per event, of the average event size, into a table keyed (execution_id, event_id), same pragmas, N rows per transaction: at 100 rows (the storage limit we compare with) and at our own events per commit. Ours counts events (the store keeps up to 64 of a commit in one row).', '');
+  out.push('Raw = plain better-sqlite3 inserts of one row per event, of the average event size, into a table keyed (execution_id, event_id), same pragmas, N rows per transaction: at 100 rows (the storage limit we compare with) and at our own events per commit. Ours counts events (the store keeps up to 256 of a commit in one row, in a compact form: src/store/event-codec.ts); the average event size is that of the events as AWS JSON.', '');
   out.push('| workload | c | history events | bytes/event | events/commit | our events/s | raw rows/s @100 | ours / raw@100 | raw rows/s @ our batch |');
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows.filter((x) => x.mode === 'durable' && x.historyRows !== undefined)) {
