@@ -74,7 +74,6 @@ function compactPayload(key: string, d: Json | undefined): string | undefined {
   return payload;
 }
 
-
 /** The stored JSON text of events[from..to) (contiguous ids). */
 export function encodeChunk(events: readonly HistoryEvent[], from: number, to: number): string {
   const first = events[from] as HistoryEvent | null | undefined;

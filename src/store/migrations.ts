@@ -306,8 +306,8 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE journal;
   ALTER TABLE journal_v7 RENAME TO journal;
   `,
-  // 8: a new execution row writes two pages fewer (W4 durable: 10.5 → 8.5 WAL pages per execution, counted in the
-  // WAL). No AUTOINCREMENT: it rewrote sqlite_sequence on every insert, and keeps no promise we need — execution
+  // 8: a new execution row writes two pages fewer (sqlite_sequence's and the status index's, counted in the WAL).
+  // No AUTOINCREMENT: it rewrote sqlite_sequence on every insert, and keeps no promise we need — execution
   // rows are never deleted, so max(id) + 1 never reuses an id (history and journal rows are keyed by it). The status
   // index covers RUNNING rows only: the one query on status alone is recovery's `status = 'RUNNING'`, and an
   // execution that ends in the commit that starts it (a Pass chain, an Express-like Standard run) then never

@@ -286,7 +286,8 @@ describe('runner', () => {
     const { store, clock, runner, pending } = setup();
     const h = runner.start(request('sweep', ['task', 'wait'], clock.now()));
     await h.committed;
-    await tick();
+    // Past the sweep the start scheduled: a call in flight keeps the state.
+    await new Promise((r) => setTimeout(r, 1200));
     expect(h.live.parked).toBeUndefined();
     expect(h.live.state?.status).toBe('RUNNING');
     pending[0]!({ ok: true, output: 1 });
