@@ -4,15 +4,18 @@
  */
 export interface Clock {
   now(): number;
-  /** Calls `fn` at epoch-ms `at` (at once when `at` has passed). */
-  setTimer(at: number, fn: () => void): unknown;
+  /**
+   * Calls `fn(a, b)` at epoch-ms `at` (at once when `at` has passed). Passing the arguments rather than closing over
+   * them spares each timer a closure and its context (~100 B of every parked execution's timer).
+   */
+  setTimer<A = undefined, B = undefined>(at: number, fn: (a: A, b: B) => void, a?: A, b?: B): unknown;
   clearTimer(handle: unknown): void;
 }
 
 /** setTimeout's longest delay (a signed 32-bit number of ms). */
 const MAX_DELAY = 2_147_483_647;
 
-interface Entry { at: number; seq: number; fn: () => void; i: number }
+interface Entry { at: number; seq: number; fn: (a: unknown, b: unknown) => void; a: unknown; b: unknown; i: number }
 
 /**
  * The real clock: Date.now, and every timer in one min-heap behind a single Node timer armed for the earliest.
@@ -80,7 +83,7 @@ export function systemClock(): Clock {
       const e = heap[0]!;
       remove(e);
       try {
-        e.fn();
+        e.fn(e.a, e.b);
       } catch (err) {
         queueMicrotask(() => { throw err; }); // as a throwing setTimeout callback would
       }
@@ -89,8 +92,8 @@ export function systemClock(): Clock {
   };
   return {
     now: () => Date.now(),
-    setTimer(at, fn) {
-      const e: Entry = { at, seq: seq++, fn, i: heap.length };
+    setTimer(at, fn, a, b) {
+      const e: Entry = { at, seq: seq++, fn: fn as Entry['fn'], a, b, i: heap.length };
       heap.push(e);
       up(e.i);
       arm();
@@ -116,9 +119,9 @@ export function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: numb
   const timers = new Map<number, { at: number; fn: () => void }>();
   return {
     now: () => now,
-    setTimer(at, fn) {
+    setTimer(at, fn, a, b) {
       const id = ++seq;
-      timers.set(id, { at, fn });
+      timers.set(id, { at, fn: () => fn(a as never, b as never) });
       if (at <= now) queueMicrotask(() => fire(id));
       return id;
     },

@@ -63,7 +63,7 @@ export class Parking {
 
   /** Drops the execution's state when nothing is queued or in flight for it. */
   private park(live: LiveExecution): void {
-    const parkable = this.held(live) && live.mailbox.length === 0 && !live.tasks?.size && live.commitWaiters.length === 0
+    const parkable = this.held(live) && !live.mailbox?.length && !live.tasks?.size && !live.commitWaiters?.length
       && live.insert === undefined && live.state?.status === 'RUNNING' && live.id > 0;
     if (!parkable) return;
     live.state = undefined;

@@ -17,7 +17,8 @@ import { commitTick, loadState, type CommitHook } from './persistence.js';
 import { Parking } from './parking.js';
 import { TokenIndex } from './token-index.js';
 import {
-  accumulate, engineFailure, newWork, resultOf, resultOfRow, timerPut, timerTake, type ExecutionResult, type LiveExecution, type TickWork,
+  accumulate, engineFailure, newWork, pushTo, resultOf, resultOfRow, takeAll, timerPut, timerTake, type ExecutionResult, type LiveExecution,
+  type TickWork,
 } from './live-execution.js';
 
 /** How long a lone TaskStarted may wait for other work to share its commit. */
@@ -78,9 +79,9 @@ export class Runner {
     // Only an in-memory execution needs its result promise up front: nothing else keeps its result. A persisted
     // one's result is in the store once it ends, so its `done` is made when asked for: an execution started by
     // StartExecution (nobody awaits it) holds no promise and resolver (~300 B) while it waits.
-    let done = req.persist ? undefined : new Promise<ExecutionResult>((resolve) => live.doneWaiters.push(resolve));
+    let done = req.persist ? undefined : new Promise<ExecutionResult>((resolve) => pushTo(live, 'doneWaiters', resolve));
     const committed = new Promise<LiveExecution>((resolve, reject) => {
-      live.commitWaiters.push((err) => (err ? reject(err) : resolve(live)));
+      pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(live)));
       this.enqueue(live, req.start);
     });
     const lazyDone = (): Promise<ExecutionResult> => (done ??= this.waitFor(live.arn) ?? Promise.resolve(this.storedResult(live.arn)));
@@ -109,7 +110,7 @@ export class Runner {
     const live = this.track(row.arn, row.id, true, program, undefined);
     live.parked = true;
     return new Promise((resolve, reject) => {
-      live.commitWaiters.push((err) => (err ? reject(err) : resolve(live.state?.status === 'RUNNING')));
+      pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(live.state?.status === 'RUNNING')));
       this.enqueue(live, input);
     });
   }
@@ -140,7 +141,7 @@ export class Runner {
   sendAndCommit(arn: string, input: EngineInput): Promise<boolean> {
     const live = this.live.get(arn);
     return !live ? Promise.resolve(false) : new Promise((resolve, reject) => {
-      live.commitWaiters.push((err) => (err ? reject(err) : resolve(true)));
+      pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(true)));
       this.enqueue(live, input);
     });
   }
@@ -148,7 +149,7 @@ export class Runner {
   /** Resolves with the result when the execution finishes; undefined when it is not running here. */
   waitFor(arn: string): Promise<ExecutionResult> | undefined {
     const live = this.live.get(arn);
-    return live && new Promise((resolve) => live.doneWaiters.push(resolve));
+    return live && new Promise((resolve) => pushTo(live, 'doneWaiters', resolve));
   }
 
   /** The result of a persisted execution that has ended, read back from its committed row. */
@@ -184,9 +185,9 @@ export class Runner {
     // changes hidden class, and a delete of any but the last-added field turns it into a dictionary (~700 B more
     // per parked execution, measured).
     const live: LiveExecution = {
-      arn, id, persist, program, state, mailbox: [], insert: undefined, timers: undefined, tasks: undefined, tokens: undefined,
+      arn, id, persist, program, state, mailbox: undefined, insert: undefined, timers: undefined, tasks: undefined, tokens: undefined,
       startedTasks: undefined, closedTasks: undefined, parked: undefined, sinceSnapshot: undefined, journalLen: undefined,
-      commitWaiters: [], doneWaiters: [],
+      commitWaiters: undefined, doneWaiters: undefined,
     };
     this.live.set(arn, live);
     return live;
@@ -194,7 +195,7 @@ export class Runner {
 
   private enqueue(live: LiveExecution, input: EngineInput): void {
     if (this.closed) return;
-    live.mailbox.push(input);
+    pushTo(live, 'mailbox', input);
     this.ready.add(live);
     // TaskStarted needs no commit of its own: nothing is carried out on it. It rides along with the task's result
     // (or any other work) in the next tick, in mailbox order, so the history is the same; if nothing else comes
@@ -264,7 +265,7 @@ export class Runner {
   /** Steps one execution through its queued inputs. */
   private async drain(live: LiveExecution): Promise<TickWork | undefined> {
     if (live.parked) await loadState(this.o.store, this.o.engine, live);
-    const inputs = live.mailbox.splice(0);
+    const inputs = takeAll(live, 'mailbox');
     let work: TickWork | undefined;
     for (const input of inputs) {
       const state = work?.state ?? live.state;
@@ -297,7 +298,7 @@ export class Runner {
       if (!live.state || live.state.status !== 'RUNNING') this.live.delete(live.arn);
       // Only dropped inputs (a late answer): a stored execution reloaded for them goes back to be parked.
       else if (live.persist) this.parking.settled(live, [], this.o.clock.now());
-      for (const w of live.commitWaiters.splice(0)) w();
+      for (const w of takeAll(live, 'commitWaiters')) w();
     }
     return work;
   }
@@ -320,12 +321,12 @@ export class Runner {
         this.live.delete(live.arn);
         this.release(live);
         const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: this.o.clock.now() };
-        for (const w of live.doneWaiters.splice(0)) w(result);
+        for (const w of takeAll(live, 'doneWaiters')) w(result);
       } else {
-        live.mailbox.unshift(...inputs);
+        live.mailbox = live.mailbox ? [...inputs, ...live.mailbox] : inputs;
         this.ready.add(live);
       }
-      for (const w of live.commitWaiters.splice(0)) w(err);
+      for (const w of takeAll(live, 'commitWaiters')) w(err);
     }
     const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
     this.retryTimer = setTimeout(() => {
@@ -338,7 +339,7 @@ export class Runner {
   /** After commit: publish, then perform the commands. */
   private act({ live, state, commands, write }: TickWork): void {
     live.state = state;
-    for (const w of live.commitWaiters.splice(0)) w();
+    for (const w of takeAll(live, 'commitWaiters')) w();
     if (write.events.length > 0) this.o.onEvents?.(live.arn, write.events);
     for (const c of commands) {
       switch (c.kind) {
@@ -353,7 +354,7 @@ export class Runner {
       this.release(live);
       this.live.delete(live.arn);
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());
-      for (const w of live.doneWaiters.splice(0)) w(result);
+      for (const w of takeAll(live, 'doneWaiters')) w(result);
     }
   }
 
@@ -374,11 +375,14 @@ export class Runner {
 
   private arm(live: LiveExecution, timerId: string, fireAt: number): void {
     this.o.clock.clearTimer(timerTake(live, timerId));
-    timerPut(live, timerId, this.o.clock.setTimer(fireAt, () => {
-      timerTake(live, timerId);
-      this.enqueue(live, { kind: 'TimerFired', now: this.o.clock.now(), timerId });
-    }));
+    timerPut(live, timerId, this.o.clock.setTimer(fireAt, this.timerFired, live, timerId));
   }
+
+  /** One function for every timer, given its execution and id (no closure per armed timer). */
+  private readonly timerFired = (live: LiveExecution, timerId: string): void => {
+    timerTake(live, timerId);
+    this.enqueue(live, { kind: 'TimerFired', now: this.o.clock.now(), timerId });
+  };
 
   private dispatch(live: LiveExecution, cmd: DispatchTaskCommand): void {
     callTask(this.callDeps, live, cmd);

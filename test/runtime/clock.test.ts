@@ -1,6 +1,6 @@
 /** The system clock's timers: one heap behind one Node timer, yet each timer fires once, in time order. */
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/runtime/clock.js';
+import { fakeClock, systemClock } from '../../src/runtime/clock.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,6 +22,18 @@ describe('systemClock', () => {
     expect(fired).toEqual(['past']);
     await sleep(100);
     expect(fired).toEqual(['past', 'a', 'b1', 'b2', 'c']);
+  });
+
+  it('hands a timer its two arguments, on the system clock and on the fake one', async () => {
+    const got: unknown[] = [];
+    const record = (a: string, b: number) => got.push([a, b]);
+    const sys = systemClock();
+    sys.setTimer(sys.now() + 5, record, 'sys', 1);
+    const fake = fakeClock();
+    fake.setTimer(fake.now() + 5, record, 'fake', 2);
+    fake.advance(5);
+    await sleep(30);
+    expect(got).toEqual([['fake', 2], ['sys', 1]]);
   });
 
   it('re-arms for an earlier timer set after a later one, and keeps 2,000 random timers in order', async () => {

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Command, ExecutionState } from '../../src/engine/contract.js';
-import type { LiveExecution } from '../../src/runtime/live-execution.js';
+import { pushTo, type LiveExecution } from '../../src/runtime/live-execution.js';
 import { onlyDistantTimer, PARK_AFTER_MS, Parking } from '../../src/runtime/parking.js';
 
 const NOW = 1_700_000_000_000;
@@ -12,9 +12,9 @@ const RUNNING: ExecutionState = { status: 'RUNNING', nextEventId: 3, internal: {
 
 function live(over: Partial<LiveExecution> = {}): LiveExecution {
   return {
-    arn: 'arn:x', id: 7, persist: true, program: undefined, state: RUNNING, mailbox: [], insert: undefined, timers: undefined,
+    arn: 'arn:x', id: 7, persist: true, program: undefined, state: RUNNING, mailbox: undefined, insert: undefined, timers: undefined,
     tasks: undefined, tokens: undefined, startedTasks: undefined, closedTasks: undefined, parked: undefined,
-    sinceSnapshot: undefined, journalLen: undefined, commitWaiters: [], doneWaiters: [], ...over,
+    sinceSnapshot: undefined, journalLen: undefined, commitWaiters: undefined, doneWaiters: undefined, ...over,
   };
 }
 const timer = (timerId: string, inMs: number): Command => ({ kind: 'StartTimer', timerId, fireAt: NOW + inMs });
@@ -53,7 +53,7 @@ describe('parking', () => {
     expect(distant).toMatchObject({ parked: true, state: undefined });
     for (const l of [idle, busy, gone]) parking.settled(l, [], NOW);
     expect([idle.parked, busy.parked, gone.parked]).toEqual([undefined, undefined, undefined]);
-    busy.mailbox.push({ kind: 'TimerFired', now: NOW, timerId: 'x' });
+    pushTo(busy, 'mailbox', { kind: 'TimerFired', now: NOW, timerId: 'x' });
     held.delete(gone);
     vi.advanceTimersByTime(PARK_AFTER_MS);
     expect(idle).toMatchObject({ parked: true, state: undefined });
