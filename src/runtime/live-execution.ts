@@ -25,9 +25,10 @@ export interface LiveExecution {
   mailbox: EngineInput[] | undefined;
   /** Set until the row is inserted: the new execution's record, inserted in the tick that runs its Start. */
   insert: NewExecution | undefined;
-  // The mailbox, the waiter lists, timers, tasks, startedTasks and closedTasks are created on first use and dropped
-  // when emptied: a parked execution holds none of them (each empty array is ~32 B, each empty Map/Set ~150 B; the
-  // three arrays alone were ~100 B of a parked execution's ~850 B, measured).
+  // The mailbox, the waiter lists, timers, tasks, startedTasks and closedTasks are created on first use (the lists
+  // are dropped again when taken): a parked execution waiting on a Wait holds only its timer pair (each empty array
+  // is ~32 B, each empty Map/Set ~150 B; the three lists were ~100 B of a parked execution's ~850 B, measured; it
+  // now holds ~540 B in all).
   /**
    * Armed timers as flat [timerId, clock handle, ...] pairs: an execution has one or two at a time (a Wait, a
    * retry back-off, a Task timeout), and a 2-slot array is a fifth of an empty Map's size (see timerTake/timerPut).
