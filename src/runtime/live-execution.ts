@@ -73,11 +73,14 @@ export function pushTo<K extends ListKey>(live: LiveExecution, key: K, item: Lis
   else live[key] = [item] as ListOf<K>;
 }
 
+/** What takeAll returns for a list never created: shared, so the tick allocates nothing for it. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Takes one of the execution's lists whole (empty when it had none) and drops it from the execution. */
-export function takeAll<K extends ListKey>(live: LiveExecution, key: K): ListOf<K> {
+export function takeAll<K extends ListKey>(live: LiveExecution, key: K): Readonly<ListOf<K>> {
   const items = live[key];
   live[key] = undefined;
-  return (items ?? []) as ListOf<K>;
+  return (items ?? NONE) as Readonly<ListOf<K>>;
 }
 
 /** The effects of one tick's steps for one execution: the store write and the commands to carry out. */
@@ -87,7 +90,7 @@ export interface TickWork {
   commands: Command[];
   state: ExecutionState;
   /** Every input the tick took from the mailbox, in order: put back if the commit fails. */
-  inputs: EngineInput[];
+  inputs: readonly EngineInput[];
   /** Task ids this tick added to live.startedTasks / live.closedTasks: taken out again if the commit fails. */
   marked: { started: string[]; closed: string[] };
 }
@@ -114,7 +117,7 @@ export function timerTake(live: LiveExecution, id: string): unknown {
 }
 
 /** Starts an empty TickWork for `live`. */
-export function newWork(live: LiveExecution, state: ExecutionState, inputs: EngineInput[]): TickWork {
+export function newWork(live: LiveExecution, state: ExecutionState, inputs: readonly EngineInput[]): TickWork {
   return {
     live,
     state,

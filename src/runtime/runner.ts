@@ -323,7 +323,7 @@ export class Runner {
         const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: this.o.clock.now() };
         for (const w of takeAll(live, 'doneWaiters')) w(result);
       } else {
-        live.mailbox = live.mailbox ? [...inputs, ...live.mailbox] : inputs;
+        live.mailbox = [...inputs, ...(live.mailbox ?? [])];
         this.ready.add(live);
       }
       for (const w of takeAll(live, 'commitWaiters')) w(err);

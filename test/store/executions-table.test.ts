@@ -3,22 +3,15 @@
  * keeps its rows, new ids continue after them, recovery still finds the RUNNING ones through the index, and an
  * execution that ends in its first commit writes no status index entry.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { newExecution, tempStores } from './temp-stores.js';
+import { databaseAt, newExecution, tempStores } from './temp-stores.js';
 
 const { file: tempDb, open } = tempStores('asl-executions-');
 
 describe('executions table', () => {
   it('upgrades a version-7 database: rows, ids and the RUNNING ones kept', () => {
     const file = tempDb();
-    const db = new Database(file);
-    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
-    for (let i = 0; i < 7; i++) {
-      db.exec(MIGRATIONS[i]!);
-      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(i + 1);
-    }
+    const db = databaseAt(file, 7);
     const add = db.prepare(`INSERT INTO executions (id, arn, sm_arn, name, revision_id, status, input, start_ms, seed, state, journal_len,
       redrive_count) VALUES (?, ?, 'arn:sm', ?, 'r', ?, '{}', 1, 1, ?, ?, ?)`);
     add.run(3, 'arn:a', 'a', 'SUCCEEDED', null, 0, 0);

@@ -2,12 +2,10 @@
  * History in chunk rows (migration 5): reads page through chunks exactly as through one row per event, in both
  * directions and from any cursor; big payloads split a chunk; a version-4 database keeps its history on upgrade.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/engine/contract.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
 import type { StepWrite, Store } from '../../src/store/index.js';
-import { newExecution as execution, tempStores } from './temp-stores.js';
+import { databaseAt, newExecution as execution, tempStores } from './temp-stores.js';
 
 const { file: tempDb, open } = tempStores('asl-chunks-');
 
@@ -104,12 +102,7 @@ describe('history chunks', () => {
 
   it('upgrades a version-4 database: its per-event history rows read back unchanged', () => {
     const file = tempDb();
-    const db = new Database(file);
-    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
-    for (let i = 0; i < 4; i++) {
-      db.exec(MIGRATIONS[i]!);
-      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(i + 1);
-    }
+    const db = databaseAt(file, 4);
     db.prepare(`INSERT INTO executions (id, arn, sm_arn, name, revision_id, status, input, start_ms, seed)
       VALUES (9, 'arn:x', 'arn:sm', 'x', 'r', 'SUCCEEDED', '{}', 1, 1)`).run();
     const old = range(1, 5).map((i) => event(i));

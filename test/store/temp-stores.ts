@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 export function tempStores(prefix: string) {
@@ -33,4 +35,15 @@ export function newExecution(s: Store, name: string): number {
     arn: `arn:aws:states:us-east-1:123456789012:execution:sm:${name}`, smArn: 'arn:sm', name, revisionId: 'r',
     versionArn: null, aliasArn: null, status: 'RUNNING', input: '{}', startMs: 1, traceHeader: null, seed: 7,
   });
+}
+
+/** A database file at schema `version` (the first `version` migrations applied), open for old-shape rows to be added. */
+export function databaseAt(file: string, version: number): Database.Database {
+  const db = new Database(file);
+  db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+  for (let i = 0; i < version; i++) {
+    db.exec(MIGRATIONS[i]!);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(i + 1);
+  }
+  return db;
 }
