@@ -4,6 +4,7 @@
  */
 import type { Command, EngineInput, ExecutionState, ExecutionStatus, StepResult } from '../engine/contract.js';
 import type { ExecutionRow, NewExecution, StepWrite } from '../store/index.js';
+import { journalEntry } from './journal-entry.js';
 
 /** What an execution came to, as DescribeExecution / StartSyncExecution report it. */
 export interface ExecutionResult {
@@ -147,7 +148,7 @@ export function accumulate(work: TickWork, input: EngineInput, result: StepResul
   w.cause = s.cause ?? null;
   w.stopMs = s.status === 'RUNNING' ? null : input.now;
   if (!work.live.persist) return;
-  w.journal.push(JSON.stringify(input));
+  w.journal.push(journalEntry(input));
   switch (input.kind) {
     case 'TaskStarted': w.outbox.push({ taskId: input.taskId, mark: 1 }); break;
     case 'TaskSubmitted': w.outbox.push({ taskId: input.taskId, mark: 2 }); break;

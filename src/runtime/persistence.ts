@@ -3,9 +3,10 @@
  * executions' steps in one transaction, with state snapshots every few commits, and the rebuild of a state from
  * its last snapshot plus the journal entries after it.
  */
-import type { EngineInput, ExecutionState, HistoryEvent } from '../engine/contract.js';
+import type { ExecutionState, HistoryEvent } from '../engine/contract.js';
 import type { Store } from '../store/index.js';
 import type { EnginePort } from './engine-port.js';
+import { parseJournalEntry } from './journal-entry.js';
 import { engineFailure, type LiveExecution, type TickWork } from './live-execution.js';
 
 /**
@@ -65,7 +66,7 @@ export async function loadState(store: Store, engine: EnginePort, live: LiveExec
   let state = row?.state ? (JSON.parse(row.state) as ExecutionState) : undefined;
   const entries = row && state ? store.executions.journalFrom(row.id, row.journalLen) : [];
   for (const text of entries) {
-    const input = JSON.parse(text) as EngineInput;
+    const input = parseJournalEntry(text);
     try {
       state = (await engine.step(live.program, state, input)).state;
     } catch (e) {

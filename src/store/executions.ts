@@ -2,7 +2,7 @@
 import type { HistoryEvent } from '../engine/contract.js';
 import type { Db } from './db.js';
 import { historyRepo } from './history.js';
-import { KEY, LOW, SPAN } from './row-keys.js';
+import { journalLines, journalRepo } from './journal.js';
 
 export interface ExecutionRow {
   id: number;
@@ -94,12 +94,8 @@ export function executionRepo(db: Db) {
       @stopMs, @state, @journalLen)`),
     // Status and result only when they change: an UPDATE naming `status` rewrites its index entry even when unchanged.
     snapshot: db.prepare('UPDATE executions SET state = ?, journal_len = ? WHERE id = ?'),
-    journalNext: db.prepare(`SELECT (id % ${SPAN}) + 1 AS n FROM journal WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW}
-      ORDER BY id DESC LIMIT 1`),
-    journalFrom: db.prepare(`SELECT input FROM journal WHERE id BETWEEN ${KEY('@e')} + @from AND ${KEY('@e')} + ${LOW} ORDER BY id`),
     updateResult: db.prepare(`UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause,
       stop_ms = @stopMs WHERE id = @executionId`),
-    journal: db.prepare(`SELECT input FROM journal WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW} ORDER BY id`),
     outbox: db.prepare('SELECT task_id AS taskId, command, started FROM outbox WHERE execution_id = ?'),
     addOutbox: db.prepare('INSERT OR REPLACE INTO outbox (execution_id, task_id, command, started) VALUES (?, ?, ?, 0)'),
     markOutbox: db.prepare('UPDATE outbox SET started = ? WHERE execution_id = ? AND task_id = ?'),
@@ -113,8 +109,7 @@ export function executionRepo(db: Db) {
     token: db.prepare('SELECT 1 FROM task_tokens WHERE token = ?'),
   };
   const history = historyRepo(db);
-  const appendJournal = journalAppender(db);
-  const journalLength = (id: number) => (s.journalNext.get({ e: id }) as { n: number } | undefined)?.n ?? 0;
+  const journal = journalRepo(db);
   return {
     get: (arn: string) => s.get.get(arn) as ExecutionRow | undefined,
     byId: (id: number) => s.byId.get(id) as ExecutionRow | undefined,
@@ -131,9 +126,9 @@ export function executionRepo(db: Db) {
     },
     /** Inserts a new execution and returns its id. */
     insert: (row: NewExecution) => Number(s.insert.run(row).lastInsertRowid),
-    journal: (id: number) => (s.journal.all({ e: id }) as { input: string }[]).map((r) => r.input),
+    journal: (id: number) => journal.from(id, 0),
     /** The journal entries from seq `from` on (those a snapshot with journalLen = from does not fold in). */
-    journalFrom: (id: number, from: number) => (s.journalFrom.all({ e: id, from }) as { input: string }[]).map((r) => r.input),
+    journalFrom: journal.from,
     /** History events with id > afterId ascending, or with id < beforeId descending. */
     history: history.page,
     historyCount: history.count,
@@ -152,7 +147,7 @@ export function executionRepo(db: Db) {
           state: w.state ?? null, journalLen: w.state === undefined ? 0 : w.journal.length,
         }).lastInsertRowid);
       } else {
-        from = w.journalFrom ?? journalLength(id);
+        from = w.journalFrom ?? journal.length(id);
         if (w.state !== undefined) s.snapshot.run(w.state, from + w.journal.length, id);
         // A row leaves RUNNING only by ending, and comes back only by a redrive.
         if (ended || w.redrive) {
@@ -160,8 +155,11 @@ export function executionRepo(db: Db) {
         }
         if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, id);
       }
-      appendJournal(id, from, w.journal);
-      history.append(id, w.events);
+      // The journal entries ride in the commit's last history row (journal.ts); a commit without events, or with an
+      // entry that is not one line, stores them apart.
+      const lines = w.events.length > 0 && w.journal.length > 0 ? journalLines(w.journal) : undefined;
+      history.append(id, w.events, lines === undefined ? undefined : { text: lines, to: from + w.journal.length });
+      if (lines === undefined) journal.appendApart(id, from, w.journal);
       // Only the last state of each outbox row matters at commit: an op followed by a delete of the same task in
       // this write (a Task started and finished in one tick) is skipped; an ended execution clears everything.
       for (const o of w.outbox) if (o.token !== undefined) s.addToken.run(o.token, id);
@@ -183,27 +181,6 @@ export function executionRepo(db: Db) {
       }
       return id;
     },
-  };
-}
-
-/** Rows per multi-row INSERT: one native call per 64 rows instead of one per row (the same rows). */
-const BATCH = 64;
-
-/**
- * Appends journal entries at seq `from`, `from` + 1, ... with multi-row INSERT statements, prepared lazily per row
- * count (1..64): one native call per 64 rows instead of one per row (a W2/W3 tick journals thousands of Map/loop
- * inputs in one commit).
- */
-function journalAppender(db: Db) {
-  const byCount: (ReturnType<Db['prepare']> | undefined)[] = [];
-  const stmt = (n: number) => (byCount[n] ??= db.prepare(`INSERT INTO journal (id, input) VALUES ${Array.from({ length: n }, () => `(${KEY('?')} + ?, ?)`).join(', ')}`));
-  return (executionId: number, from: number, inputs: readonly string[]): void => {
-    for (let i = 0; i < inputs.length; i += BATCH) {
-      const n = Math.min(BATCH, inputs.length - i);
-      const params: unknown[] = [];
-      for (let j = i; j < i + n; j++) params.push(executionId, from + j, inputs[j]);
-      stmt(n).run(params);
-    }
   };
 }
 

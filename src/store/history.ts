@@ -47,23 +47,29 @@ export function historyRepo(db: Db) {
     before: db.prepare(`SELECT events FROM history_chunks WHERE id >= ${KEY('@e')} AND id < ${KEY('@e')} + @n ORDER BY id DESC`),
     count: db.prepare(`SELECT coalesce(sum((id % ${SPAN}) - first_id + 1), 0) AS n FROM history_chunks
       WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW}`),
-    add: db.prepare(`INSERT INTO history_chunks (id, first_id, events) VALUES (${KEY('@e')} + @n, @first, @events)`),
+    add: db.prepare(`INSERT INTO history_chunks (id, first_id, jto, journal, events) VALUES (${KEY('@e')} + @n, @first, @jto, @journal, @events)`),
   };
   const parse = (r: ChunkRow) => chunkEvents(r.events);
 
-  /** Writes events (ascending, contiguous ids) in chunks of at most CHUNK events and, past one event, CHUNK_BYTES. */
-  const append = (executionId: number, events: readonly HistoryEvent[], from = 0, to = events.length): void => {
+  /**
+   * Writes events (ascending, contiguous ids) in chunks of at most CHUNK events and, past one event, CHUNK_BYTES;
+   * the commit's journal entries (journal.ts: lines, and the seq after the last) go on the last row.
+   */
+  const append = (executionId: number, events: readonly HistoryEvent[], journal?: { text: string; to: number },
+    from = 0, to = events.length): void => {
     for (let i = from; i < to; i += CHUNK) {
       const end = Math.min(i + CHUNK, to);
       const text = encodeChunk(events, i, end);
       if (text.length > CHUNK_BYTES && end - i > 1) {
         // Large payloads: halve the chunk so that reading one event never parses megabytes of its neighbours.
         const mid = i + ((end - i) >> 1);
-        append(executionId, events, i, mid);
-        append(executionId, events, mid, end);
+        append(executionId, events, undefined, i, mid);
+        append(executionId, events, end === to ? journal : undefined, mid, end);
       } else {
         const stored = text.length >= DEFLATE_FROM ? deflateRawSync(text, { level: 1 }) : text;
-        s.add.run({ e: executionId, n: events[end - 1]!.id, first: events[i]!.id, events: stored });
+        const last = end === to && journal !== undefined;
+        s.add.run({ e: executionId, n: events[end - 1]!.id, first: events[i]!.id, jto: last ? journal.to : null,
+          journal: last ? journal.text : null, events: stored });
       }
     }
   };

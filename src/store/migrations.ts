@@ -344,4 +344,21 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX executions_by_sm ON executions (sm_arn, id);
   CREATE INDEX executions_running ON executions (id) WHERE status = 'RUNNING';
   `,
+  // 9: a commit's journal entries in its history row (journal.ts): `journal` holds them as lines, `jto` is the seq
+  // after the last of them. A Task's commit wrote a journal leaf and, every other commit, a journal interior page
+  // besides the history row: ~1.4 of its ~5.3 WAL pages (docs/performance.md). jto and journal come before
+  // `events`, so reading them never touches a large chunk's overflow pages. The journal table keeps the entries
+  // written before this migration and the rare ones no history row can take.
+  `
+  CREATE TABLE history_chunks_v9 (
+    id INTEGER PRIMARY KEY,
+    first_id INTEGER NOT NULL,
+    jto INTEGER,
+    journal TEXT,
+    events NOT NULL
+  );
+  INSERT INTO history_chunks_v9 (id, first_id, events) SELECT id, first_id, events FROM history_chunks ORDER BY id;
+  DROP TABLE history_chunks;
+  ALTER TABLE history_chunks_v9 RENAME TO history_chunks;
+  `,
 ];

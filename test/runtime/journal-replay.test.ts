@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineInput } from '../../src/engine/contract.js';
+import { parseJournalEntry } from '../../src/runtime/journal-entry.js';
 import { compile, replay } from '../../src/engine/index.js';
 import { parseDefinition } from '../../src/asl/parse.js';
 import { openService } from '../../src/index.js';
@@ -56,7 +56,7 @@ describe('journal replay and the library API', () => {
     try {
       for (const [name, definition] of Object.entries(DEFS)) {
         const row = store.executions.get(arns[name]!)!;
-        const journal = store.executions.journal(row.id).map((j) => JSON.parse(j) as EngineInput);
+        const journal = store.executions.journal(row.id).map(parseJournalEntry);
         const program = compile(parseDefinition(JSON.stringify(definition)).definition!);
         const replayed = await replay(program, journal);
         const stored = store.executions.history(row.id, { limit: 10_000 });
