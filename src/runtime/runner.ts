@@ -12,20 +12,15 @@ import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
 import type { ExecutionRow, NewExecution, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { EnginePort } from './engine-port.js';
-import { callTask, type TaskCallDeps } from './task-calls.js';
+import { Effects } from './effects.js';
 import { commitTick, loadState, type CommitHook } from './persistence.js';
 import { Parking } from './parking.js';
+import { stepInputs } from './step-inputs.js';
+import { TickScheduler } from './tick-scheduler.js';
 import { TokenIndex } from './token-index.js';
 import {
-  accumulate, engineFailure, newWork, pushTo, resultOf, resultOfRow, takeAll, timerPut, timerTake, type ExecutionResult, type LiveExecution,
-  type TickWork,
+  pushTo, resultOf, resultOfRow, takeAll, type ExecutionResult, type LiveExecution, type TickWork,
 } from './live-execution.js';
-
-/** How long a lone TaskStarted may wait for other work to share its commit. */
-const LAZY_MS = 5;
-/** Back-off after a failed commit (disk full, I/O error): 50 ms, doubling up to 5 s, until a commit succeeds. */
-const RETRY_FIRST_MS = 50;
-const RETRY_MAX_MS = 5000;
 
 export interface RunnerOptions {
   store: Store;
@@ -48,25 +43,16 @@ export class Runner {
   private readonly live = new Map<string, LiveExecution>();
   private readonly ready = new Set<LiveExecution>();
   private readonly tokens = new TokenIndex();
-  private scheduled = false;
-  /** An input other than TaskStarted is waiting: the next tick must come at once. */
-  private urgent = false;
-  private lazyTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly ticks = new TickScheduler(() => this.tick(), () => this.ready.size > 0);
   private readonly parking = new Parking((live) => !this.closed && this.live.get(live.arn) === live && !this.ready.has(live));
-  private ticking = false;
   private closed = false;
-  /** Consecutive failed commits, and the timer of the next attempt (no tick runs before it). */
-  private failures = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly commitHooks: CommitHook[] = [];
   private nextMemoryId = -1;
 
-  private readonly callDeps: TaskCallDeps;
+  private readonly effects: Effects;
 
   constructor(private readonly o: RunnerOptions) {
-    this.callDeps = {
-      dispatcher: o.dispatcher, clock: o.clock, addToken: (l, id, token) => this.tokens.add(l, id, token), enqueue: (l, i) => this.enqueue(l, i),
-    };
+    this.effects = new Effects(o.clock, this.tokens, o.dispatcher, (l, i) => this.enqueue(l, i));
   }
 
   /**
@@ -95,12 +81,12 @@ export class Runner {
   resume(row: ExecutionRow, program: unknown): void {
     const live = this.track(row.arn, row.id, true, program, undefined);
     live.parked = true;
-    for (const t of this.o.store.executions.timers(row.id)) this.arm(live, t.timerId, t.fireAt);
+    for (const t of this.o.store.executions.timers(row.id)) this.effects.arm(live, t.timerId, t.fireAt);
     for (const o of this.o.store.executions.outbox(row.id)) {
       const cmd = JSON.parse(o.command) as DispatchTaskCommand;
       if (o.started >= 1) (live.startedTasks ??= new Set()).add(cmd.taskId);
       if (o.started === 2 && cmd.taskToken) this.tokens.add(live, cmd.taskId, cmd.taskToken);
-      else this.dispatch(live, cmd);
+      else this.effects.dispatch(live, cmd);
     }
   }
 
@@ -173,10 +159,9 @@ export class Runner {
   /** Stops ticking, disarms timers and abandons in-flight calls (the store keeps everything for recovery). */
   close(): void {
     this.closed = true;
-    if (this.lazyTimer) clearTimeout(this.lazyTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.ticks.close();
     this.parking.close();
-    for (const live of this.live.values()) this.release(live);
+    for (const live of this.live.values()) this.effects.release(live);
     this.live.clear();
   }
 
@@ -198,37 +183,12 @@ export class Runner {
     pushTo(live, 'mailbox', input);
     this.ready.add(live);
     // TaskStarted needs no commit of its own: nothing is carried out on it. It rides along with the task's result
-    // (or any other work) in the next tick, in mailbox order, so the history is the same; if nothing else comes
-    // within LAZY_MS it is committed alone. This takes a fast Task from two commits to one.
-    if (input.kind === 'TaskStarted') this.scheduleLazy();
-    else {
-      this.urgent = true;
-      this.schedule();
-    }
-  }
-
-  private scheduleLazy(): void {
-    if (this.lazyTimer || this.scheduled || this.ticking || this.closed || this.retryTimer) return;
-    this.lazyTimer = setTimeout(() => {
-      this.lazyTimer = undefined;
-      if (this.ready.size > 0) this.schedule();
-    }, LAZY_MS);
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.ticking || this.closed || this.retryTimer) return;
-    this.scheduled = true;
-    setImmediate(() => void this.tick());
+    // (or any other work) in the next tick, in mailbox order, so the history is the same (tick-scheduler.ts).
+    this.ticks.queued(input.kind === 'TaskStarted');
   }
 
   private async tick(): Promise<void> {
-    this.scheduled = false;
-    this.ticking = true;
-    this.urgent = false;
-    if (this.lazyTimer) {
-      clearTimeout(this.lazyTimer);
-      this.lazyTimer = undefined;
-    }
+    this.ticks.begin();
     try {
       const batch = [...this.ready];
       this.ready.clear();
@@ -238,7 +198,7 @@ export class Runner {
       let committed = true;
       try {
         commitTick(this.o.store, persisted, this.commitHooks, this.o.log);
-        this.failures = 0;
+        this.ticks.committed();
       } catch (e) {
         committed = false;
         this.commitFailed(persisted, e instanceof Error ? e : new Error(String(e)));
@@ -256,43 +216,14 @@ export class Runner {
     } catch (e) {
       this.o.log?.(`runner: tick failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
-      this.ticking = false;
-      if (this.urgent) this.schedule();
-      else if (this.ready.size > 0) this.scheduleLazy();
+      this.ticks.end();
     }
   }
 
   /** Steps one execution through its queued inputs. */
   private async drain(live: LiveExecution): Promise<TickWork | undefined> {
     if (live.parked) await loadState(this.o.store, this.o.engine, live);
-    const inputs = takeAll(live, 'mailbox');
-    let work: TickWork | undefined;
-    for (const input of inputs) {
-      const state = work?.state ?? live.state;
-      if (state && state.status !== 'RUNNING' && input.kind !== 'Redrive') break;
-      if ('taskId' in input && live.closedTasks?.has(input.taskId)) continue;
-      if (input.kind === 'TaskStarted' && live.startedTasks?.has(input.taskId)) continue;
-      let result;
-      try {
-        result = await this.o.engine.step(live.program, state, input);
-      } catch (e) {
-        this.o.log?.(`runner: step of ${live.arn} failed on ${input.kind}: ${(e as Error).stack ?? String(e)}`);
-        if (!state) continue;
-        result = engineFailure(state, input, e);
-      }
-      // A refused redrive (nothing to restart) changes nothing: no journal entry, no write.
-      if (input.kind === 'Redrive' && result.events.length === 0) continue;
-      work ??= newWork(live, result.state, inputs);
-      accumulate(work, input, result);
-      if (input.kind === 'TaskStarted') {
-        (live.startedTasks ??= new Set()).add(input.taskId);
-        work.marked.started.push(input.taskId);
-      }
-      if (input.kind === 'TaskSucceeded' || input.kind === 'TaskFailed') {
-        (live.closedTasks ??= new Set()).add(input.taskId);
-        work.marked.closed.push(input.taskId);
-      }
-    }
+    const work = await stepInputs(live, takeAll(live, 'mailbox'), this.o.engine, this.o.log);
     if (!work) {
       // A refused Start (not acknowledged) or refused redrive leaves nothing to keep: forget the execution.
       if (!live.state || live.state.status !== 'RUNNING') this.live.delete(live.arn);
@@ -311,15 +242,15 @@ export class Runner {
    * error. Ticks pause for a back-off, so a full disk is retried, not spun on.
    */
   private commitFailed(persisted: TickWork[], err: Error): void {
-    this.failures++;
-    this.o.log?.(`runner: commit failed (attempt ${this.failures}), retrying: ${err.stack ?? String(err)}`);
+    const attempt = this.ticks.failed();
+    this.o.log?.(`runner: commit failed (attempt ${attempt}), retrying: ${err.stack ?? String(err)}`);
     for (const { live, inputs, marked } of persisted) {
       live.journalLen = undefined; // the next attempt reads the journal's length from the store
       for (const id of marked.started) live.startedTasks?.delete(id);
       for (const id of marked.closed) live.closedTasks?.delete(id);
       if (live.insert) {
         this.live.delete(live.arn);
-        this.release(live);
+        this.effects.release(live);
         const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: this.o.clock.now() };
         for (const w of takeAll(live, 'doneWaiters')) w(result);
       } else {
@@ -328,12 +259,6 @@ export class Runner {
       }
       for (const w of takeAll(live, 'commitWaiters')) w(err);
     }
-    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.urgent = true;
-      this.schedule();
-    }, delay);
   }
 
   /** After commit: publish, then perform the commands. */
@@ -341,51 +266,13 @@ export class Runner {
     live.state = state;
     for (const w of takeAll(live, 'commitWaiters')) w();
     if (write.events.length > 0) this.o.onEvents?.(live.arn, write.events);
-    for (const c of commands) {
-      switch (c.kind) {
-        case 'DispatchTask': this.dispatch(live, c); break;
-        case 'CancelTask': this.cancelTask(live, c.taskId); break;
-        case 'StartTimer': this.arm(live, c.timerId, c.fireAt); break;
-        case 'CancelTimer': this.o.clock.clearTimer(timerTake(live, c.timerId)); break;
-      }
-    }
+    this.effects.perform(live, commands);
     if (state.status === 'RUNNING' && live.persist) this.parking.settled(live, commands, this.o.clock.now());
     if (state.status !== 'RUNNING') {
-      this.release(live);
+      this.effects.release(live);
       this.live.delete(live.arn);
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());
       for (const w of takeAll(live, 'doneWaiters')) w(result);
     }
   }
-
-  private cancelTask(live: LiveExecution, taskId: string): void {
-    live.tasks?.get(taskId)?.abort();
-    live.tasks?.delete(taskId);
-    this.tokens.dropTask(live, taskId);
-  }
-
-  private release(live: LiveExecution): void {
-    const timers = live.timers ?? [];
-    for (let i = 1; i < timers.length; i += 2) this.o.clock.clearTimer(timers[i]);
-    live.timers = undefined;
-    if (live.tasks) for (const ac of live.tasks.values()) ac.abort();
-    live.tasks?.clear();
-    this.tokens.dropAll(live);
-  }
-
-  private arm(live: LiveExecution, timerId: string, fireAt: number): void {
-    this.o.clock.clearTimer(timerTake(live, timerId));
-    timerPut(live, timerId, this.o.clock.setTimer(fireAt, this.timerFired, live, timerId));
-  }
-
-  /** One function for every timer, given its execution and id (no closure per armed timer). */
-  private readonly timerFired = (live: LiveExecution, timerId: string): void => {
-    timerTake(live, timerId);
-    this.enqueue(live, { kind: 'TimerFired', now: this.o.clock.now(), timerId });
-  };
-
-  private dispatch(live: LiveExecution, cmd: DispatchTaskCommand): void {
-    callTask(this.callDeps, live, cmd);
-  }
 }
-
