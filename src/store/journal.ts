@@ -10,23 +10,41 @@
 import type { Db } from './db.js';
 import { KEY, LOW } from './row-keys.js';
 
-/** The entries as the lines of one history row's `journal`, or undefined when one of them holds a line feed. */
+/**
+ * The entries as the lines of one history row's `journal`; undefined when one of them holds a line feed or they
+ * come to more than ROW_JOURNAL_MAX characters.
+ */
 export function journalLines(entries: readonly string[]): string | undefined {
-  for (let i = 0; i < entries.length; i++) if (entries[i]!.includes('\n')) return undefined;
+  let size = entries.length - 1;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    size += e.length;
+    if (size > ROW_JOURNAL_MAX || e.includes('\n')) return undefined;
+  }
   return entries.join('\n');
 }
 
 /** Rows per multi-row INSERT into the journal table: one native call per 64 rows instead of one per row. */
 const BATCH = 64;
+/**
+ * Most characters of journal a history row takes: a commit's entries beyond it go to the table, and a commit
+ * without events appends to the last row only while the row stays within it. Appending rewrites the whole row,
+ * so without a bound a long run of event-less commits (SendTaskHeartbeat every few seconds for a day) would
+ * rewrite an ever larger row each time; and a history read passes over a row's journal to reach its events.
+ */
+export const ROW_JOURNAL_MAX = 4096;
 
 export function journalRepo(db: Db) {
   const s = {
     // Newest history row first: a reader stops at the first row whose entries all come before the seq it wants.
     rows: db.prepare(`SELECT jto, journal FROM history_chunks WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW} ORDER BY id DESC`),
-    // Appends to the execution's last history row only when its entries end where these begin (or it has none).
+    lastJto: db.prepare(`SELECT jto FROM history_chunks WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW} AND jto IS NOT NULL
+      ORDER BY id DESC LIMIT 1`),
+    // Appends to the execution's last history row only when its entries end where these begin (or it has none),
+    // and the row's journal stays within ROW_JOURNAL_MAX.
     appendToLast: db.prepare(`UPDATE history_chunks SET journal = CASE WHEN journal IS NULL THEN @text ELSE journal || char(10) || @text END,
       jto = @to WHERE id = (SELECT max(id) FROM history_chunks WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW})
-      AND (journal IS NULL OR jto = @from)`),
+      AND (journal IS NULL OR (jto = @from AND length(journal) + 1 + length(@text) <= ${ROW_JOURNAL_MAX}))`),
     tableFrom: db.prepare(`SELECT id - ${KEY('@e')} AS seq, input FROM journal WHERE id BETWEEN ${KEY('@e')} + @from AND ${KEY('@e')} + ${LOW} ORDER BY id`),
     tableNext: db.prepare(`SELECT id - ${KEY('@e')} + 1 AS n FROM journal WHERE id BETWEEN ${KEY('@e')} AND ${KEY('@e')} + ${LOW} ORDER BY id DESC LIMIT 1`),
   };
@@ -45,8 +63,9 @@ export function journalRepo(db: Db) {
 
   return {
     /**
-     * Stores the entries of a commit whose history row could not take them (a commit without events, or an entry
-     * that is not one line): on the execution's last history row when the seqs continue it, else in the table.
+     * Stores the entries of a commit whose history row could not take them (a commit without events, an entry
+     * that is not one line, more than ROW_JOURNAL_MAX of them): on the execution's last history row when the seqs
+     * continue it and it has room, else in the table.
      */
     appendApart(executionId: number, from: number, entries: readonly string[]): void {
       if (entries.length === 0) return;
@@ -72,13 +91,7 @@ export function journalRepo(db: Db) {
     },
     /** The seq the next entry takes. */
     length(executionId: number): number {
-      let rows = 0;
-      for (const r of s.rows.iterate({ e: executionId }) as IterableIterator<{ jto: number | null }>) {
-        if (r.jto !== null) {
-          rows = r.jto;
-          break;
-        }
-      }
+      const rows = (s.lastJto.get({ e: executionId }) as { jto: number } | undefined)?.jto ?? 0;
       return Math.max(rows, (s.tableNext.get({ e: executionId }) as { n: number } | undefined)?.n ?? 0);
     },
   };

@@ -347,8 +347,9 @@ export const MIGRATIONS: readonly string[] = [
   // 9: a commit's journal entries in its history row (journal.ts): `journal` holds them as lines, `jto` is the seq
   // after the last of them. A Task's commit wrote a journal leaf and, every other commit, a journal interior page
   // besides the history row: ~1.4 of its ~5.3 WAL pages (docs/performance.md). jto and journal come before
-  // `events`, so reading them never touches a large chunk's overflow pages. The journal table keeps the entries
-  // written before this migration and the rare ones no history row can take.
+  // `events`, so reading them never touches a large chunk's overflow pages (and a row's journal is bounded, so
+  // reading events passes over at most 4 KiB of it). The journal table keeps the entries written before this
+  // migration and those no history row can take.
   `
   CREATE TABLE history_chunks_v9 (
     id INTEGER PRIMARY KEY,

@@ -1,6 +1,7 @@
 /** The journal in the history rows (migration 9, src/store/journal.ts): where entries go, and reading them back by seq. */
 import { describe, expect, it } from 'vitest';
 import type { StepWrite, Store } from '../../src/store/index.js';
+import { ROW_JOURNAL_MAX } from '../../src/store/journal.js';
 import { databaseAt, newExecution, tempStores } from './temp-stores.js';
 
 const { file: tempDb, open } = tempStores('asl-journal-');
@@ -64,6 +65,28 @@ describe('journal in history rows', () => {
     expect(s.executions.journalFrom(id, 2)).toEqual(['{"n":2}', '{"n":3}', '{"b":\n4}', '{"n":5}', '{"n":6}']);
     expect(s.executions.journalFrom(id, 4)).toEqual(['{"b":\n4}', '{"n":5}', '{"n":6}']);
     expect(s.executions.journalFrom(id, 6)).toEqual(['{"n":6}']);
+  });
+
+  it('bounds a row\'s journal: a long run of commits without events goes on in the table, a large commit too', () => {
+    const s = open();
+    const id = newExecution(s, 'heartbeats');
+    apply(s, write(id, 1, 1, ['{"n":0}']));
+    // 200 event-less commits of ~60 characters, each told its seq as the runner tells it.
+    const beat = (n: number) => `{"kind":"TaskHeartbeat","now":${1_000_000 + n},"taskId":"f0/t1","n":${n}}`;
+    for (let n = 1; n <= 200; n++) apply(s, write(id, 2, 0, [beat(n)], { journalFrom: n }));
+    const [row] = rows(s, id) as { journal: string }[];
+    expect(row!.journal.length).toBeLessThanOrEqual(ROW_JOURNAL_MAX);
+    expect(row!.journal.length).toBeGreaterThan(ROW_JOURNAL_MAX - 100);
+    expect(tableRows(s)).toBeGreaterThan(100);
+    const all = ['{"n":0}', ...Array.from({ length: 200 }, (_, i) => beat(i + 1))];
+    expect(s.executions.journal(id)).toEqual(all);
+    expect(s.executions.journalFrom(id, 150)).toEqual(all.slice(150));
+    // A commit whose entries exceed the bound puts them all in the table; the next one continues after them.
+    const big = Array.from({ length: 3 }, (_, i) => `{"big":"${'x'.repeat(2000)}","i":${i}}`);
+    apply(s, write(id, 2, 1, big));
+    apply(s, write(id, 3, 1, ['{"n":204}']));
+    expect(rows(s, id).map((r) => (r as { jto: number | null }).jto)).toEqual([expect.any(Number), null, 205]);
+    expect(s.executions.journalFrom(id, 200)).toEqual([beat(200), ...big, '{"n":204}']);
   });
 
   it('keeps one execution\'s entries apart from the next one\'s', () => {
