@@ -50,7 +50,8 @@ export async function openService(opts: OpenServiceOptions): Promise<EmbeddedSer
     async startExecution(r) {
       const input = r.input === undefined ? undefined : typeof r.input === 'string' ? r.input : JSON.stringify(r.input);
       const s = await start(svc.ctx, { stateMachineArn: r.stateMachineArn, ...(input !== undefined ? { input } : {}), ...(r.name ? { name: r.name } : {}) }, false);
-      return { executionArn: s.executionArn, get done() { return s.done; } };
+      // The service's own handle: its `done` is a getter on a class, not an object literal's own (see StartHandle).
+      return s;
     },
     call: (operation, request) => svc.call(operation, request),
     waitForExecution: (arn) => svc.waitForExecution(arn),

@@ -30,11 +30,26 @@ export interface Started {
   executionArn: string;
   startDate: number;
   /** Resolves when the execution finishes. */
-  done: Promise<ExecutionResult>;
+  readonly done: Promise<ExecutionResult>;
+}
+
+/**
+ * A started execution; `done` is read from the runner's handle when asked for (a persisted execution's result
+ * promise is made only then). A class for the reason given at runtime/runner.ts StartHandle.
+ */
+class StartedExecution implements Started {
+  constructor(
+    readonly executionArn: string, readonly startDate: number, private readonly handle: { readonly done: Promise<ExecutionResult> },
+    readonly input: string, readonly meta?: ExecutionMeta,
+  ) {}
+
+  get done(): Promise<ExecutionResult> {
+    return this.handle.done;
+  }
 }
 
 /** StartExecution / StartSyncExecution core: validates, resolves version/alias, hands the Start to the runner. */
-export async function start(ctx: ServiceContext, body: unknown, sync: boolean): Promise<Started & { meta?: ExecutionMeta; input: string }> {
+export async function start(ctx: ServiceContext, body: unknown, sync: boolean): Promise<StartedExecution> {
   const r = req(body);
   const smArn = r.str('stateMachineArn', { required: true, min: 1, max: 256 });
   const nameIn = r.str('name', { min: 1, max: 80 });
@@ -76,7 +91,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
       if (!sameRunning) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
       const startMs = existing?.startMs ?? pending?.insert?.startMs ?? ctx.clock.now();
       const done = ctx.runner.waitFor(executionArn) ?? Promise.resolve(resultOfRow(ctx, executionArn));
-      return { executionArn, startDate: startMs, done, input: inputText };
+      return new StartedExecution(executionArn, startMs, { done }, inputText);
     }
   }
 
@@ -103,7 +118,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
   // No state and not parked: the runner refused the Start (a parked one, waiting on a distant timer, is stored).
   if (!live.state && !live.parked) throw new ServiceError('InternalFailure', `The execution ${executionArn} could not be started`, 500);
   // A getter: reading `done` makes the result promise of a persisted execution (see Runner.start).
-  return { executionArn, startDate: now, get done() { return handle.done; }, meta, input: inputText };
+  return new StartedExecution(executionArn, now, handle, inputText, meta);
 }
 
 /** The final result of a stored execution. */
