@@ -87,7 +87,8 @@ export function takeAll<K extends ListKey>(live: LiveExecution, key: K): Readonl
 /** The effects of one tick's steps for one execution: the store write and the commands to carry out. */
 export interface TickWork {
   live: LiveExecution;
-  write: Omit<StepWrite, 'executionId'>;
+  /** The store write; its executionId, insert, journalFrom and state are filled in by commitTick (persistence.ts). */
+  write: StepWrite;
   commands: Command[];
   state: ExecutionState;
   /** Every input the tick took from the mailbox, in order: put back if the commit fails. */
@@ -125,9 +126,10 @@ export function newWork(live: LiveExecution, state: ExecutionState, inputs: read
     inputs,
     marked: { started: [], closed: [] },
     commands: [],
+    // Every member from the start (commitTick fills in the last four): one hidden class, no transitions.
     write: {
       journal: [], events: [], status: state.status, output: null, error: null, cause: null,
-      stopMs: null, outbox: [], timers: [],
+      stopMs: null, outbox: [], timers: [], redrive: undefined, executionId: 0, insert: undefined, journalFrom: undefined, state: undefined,
     },
   };
 }

@@ -142,8 +142,14 @@ export function executionRepo(db: Db) {
       let id = w.executionId;
       let from = 0;
       if (w.insert) {
+        // Every member spelled out, not `{ ...w.insert, ... }`: the spread here kept each execution's objects alive
+        // through a scavenge, promoting them all to the old generation (measured: ~0.8 MB per scavenge; the
+        // mechanism is V8's, see docs/performance.md).
+        const n = w.insert;
         id = Number(s.insertWith.run({
-          ...w.insert, status: w.status, output: w.output, error: w.error, cause: w.cause, stopMs: w.stopMs,
+          arn: n.arn, smArn: n.smArn, name: n.name, revisionId: n.revisionId, versionArn: n.versionArn, aliasArn: n.aliasArn,
+          input: n.input, startMs: n.startMs, traceHeader: n.traceHeader, seed: n.seed,
+          status: w.status, output: w.output, error: w.error, cause: w.cause, stopMs: w.stopMs,
           state: w.state ?? null, journalLen: w.state === undefined ? 0 : w.journal.length,
         }).lastInsertRowid);
       } else {
