@@ -7,6 +7,7 @@
  * pool and re-admitted after a backoff that doubles while it keeps failing (fakecloud #1644: evict dead RIEs).
  */
 import type { RieClient, RieResult } from './rie-client.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 export interface EndpointPoolOptions {
   endpoints: string[];
@@ -29,7 +30,7 @@ export class EndpointPool {
   private readonly all: string[];
   private readonly free: string[];
   private readonly dead = new Map<string, { backoffMs: number; readmit: boolean }>();
-  private readonly waiters: { signal: AbortSignal; resolve: (url: string | undefined) => void }[] = [];
+  private readonly waiters: { signal: CancelSignal; resolve: (url: string | undefined) => void }[] = [];
   private growing = 0;
   private outstandingCalls = 0;
   private idleWaiters: (() => void)[] = [];
@@ -61,7 +62,7 @@ export class EndpointPool {
   }
 
   /** Runs one call on a free endpoint. `onStarted` fires when the request is sent. */
-  async invoke(client: RieClient, body: string, signal: AbortSignal, onStarted: () => void, watchdogMs?: number): Promise<PoolResult> {
+  async invoke(client: RieClient, body: string, signal: CancelSignal, onStarted: () => void, watchdogMs?: number): Promise<PoolResult> {
     if (this.o.maxConcurrency !== undefined && this.outstandingCalls >= this.o.maxConcurrency) return { kind: 'throttled' };
     this.outstandingCalls++;
     try {
@@ -87,7 +88,7 @@ export class EndpointPool {
     return this.all.length - this.dead.size;
   }
 
-  private acquire(signal: AbortSignal): Promise<string | undefined> {
+  private acquire(signal: CancelSignal): Promise<string | undefined> {
     if (signal.aborted) return Promise.resolve(undefined);
     const url = this.take();
     if (url !== undefined) return Promise.resolve(url);

@@ -10,6 +10,7 @@ import { lambdaTarget, type LambdaTarget } from './lambda-target.js';
 import { RieClient } from './rie-client.js';
 import { lambdaApiCause, rieOutcome, tooLarge } from './rie-outcome.js';
 import type { DispatchHooks, DispatchTaskCommand, FunctionLookup, FunctionTarget, TaskDispatcher, TaskOutcome } from './types.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 export interface LambdaDispatcherOptions {
   lookup: FunctionLookup;
@@ -69,7 +70,7 @@ export function createLambdaDispatcher(opts: LambdaDispatcherOptions): TaskDispa
   const functionArn = (t: LambdaTarget) =>
     `arn:aws:lambda:${opts.region}:${opts.account}:function:${t.name}:${t.qualifier ?? '$LATEST'}`;
 
-  async function dispatch(cmd: DispatchTaskCommand, signal: AbortSignal, hooks?: DispatchHooks): Promise<TaskOutcome> {
+  async function dispatch(cmd: DispatchTaskCommand, signal: CancelSignal, hooks?: DispatchHooks): Promise<TaskOutcome> {
     const target = lambdaTarget(cmd.resource, cmd.payload);
     if (target === undefined) {
       hooks?.onStarted?.();

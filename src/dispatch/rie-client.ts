@@ -11,6 +11,7 @@
  */
 import http from 'node:http';
 import type { RieResponse } from './rie-outcome.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 export type RieResult =
   | { kind: 'response'; res: RieResponse }
@@ -19,7 +20,7 @@ export type RieResult =
 
 interface Queued {
   body: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   onStarted: () => void;
   watchdogMs: number | undefined;
   resolve: (r: RieResult) => void;
@@ -51,7 +52,7 @@ export class RieClient {
    * POSTs `body` to `url` when the endpoint is free; `onStarted` fires as the request is sent. `watchdogMs` bounds
    * the call: a hung container (RIE never answering) must not hold the task forever.
    */
-  invoke(url: string, body: string, signal: AbortSignal, onStarted: () => void = () => {}, watchdogMs?: number): Promise<RieResult> {
+  invoke(url: string, body: string, signal: CancelSignal, onStarted: () => void = () => {}, watchdogMs?: number): Promise<RieResult> {
     return new Promise((resolve) => {
       let q = this.queues.get(url);
       if (!q) this.queues.set(url, (q = { busy: false, items: [] }));
@@ -121,7 +122,7 @@ export class RieClient {
         resolve(r);
       };
       const req = http.request({
-        ...target,
+        hostname: target.hostname, port: target.port, path: target.path, auth: target.auth,
         method: 'POST',
         agent: this.agent,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(item.body) },

@@ -4,6 +4,7 @@
  * fails resources of other AWS services with States.TaskFailed).
  */
 import type { DispatchHooks, DispatchTaskCommand, TaskDispatcher } from './types.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 const ACTIVITY = /^arn:[^:]+:states:[^:]*:[^:]*:activity:/;
 
@@ -13,7 +14,7 @@ export const isActivityResource = (resource: string): boolean => ACTIVITY.test(r
 /** One dispatcher over the two families. */
 export function routeDispatcher(routes: { activity: TaskDispatcher; lambda: TaskDispatcher }): TaskDispatcher {
   return {
-    dispatch: (cmd: DispatchTaskCommand, signal: AbortSignal, hooks?: DispatchHooks) =>
+    dispatch: (cmd: DispatchTaskCommand, signal: CancelSignal, hooks?: DispatchHooks) =>
       (isActivityResource(cmd.resource) ? routes.activity : routes.lambda).dispatch(cmd, signal, hooks),
   };
 }

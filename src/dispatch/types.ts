@@ -1,6 +1,7 @@
 /** The TaskDispatcher port: how the runner carries out a committed DispatchTask command. */
 import type { Command } from '../engine/contract.js';
 import type { Json } from '../util/json.js';
+import type { CancelSignal } from './cancel-signal.js';
 import type { EndpointPool } from './endpoint-pool.js';
 
 export type DispatchTaskCommand = Extract<Command, { kind: 'DispatchTask' }>;
@@ -23,7 +24,7 @@ export interface DispatchHooks {
 
 export interface TaskDispatcher {
   /** Performs the task; never rejects (failures are outcomes). Aborting `signal` abandons the call. */
-  dispatch(cmd: DispatchTaskCommand, signal: AbortSignal, hooks?: DispatchHooks): Promise<TaskOutcome>;
+  dispatch(cmd: DispatchTaskCommand, signal: CancelSignal, hooks?: DispatchHooks): Promise<TaskOutcome>;
 }
 
 /** A resolved function: the environments that serve it and the version reported as `ExecutedVersion`. */

@@ -4,6 +4,7 @@
  */
 import type { Command, EngineInput, ExecutionState, ExecutionStatus, StepResult } from '../engine/contract.js';
 import type { ExecutionRow, NewExecution, StepWrite } from '../store/index.js';
+import type { TaskCancel } from '../dispatch/cancel-signal.js';
 import { journalEntry } from './journal-entry.js';
 
 /** What an execution came to, as DescribeExecution / StartSyncExecution report it. */
@@ -35,7 +36,7 @@ export interface LiveExecution {
    * retry back-off, a Task timeout), and a 2-slot array is a fifth of an empty Map's size (see timerTake/timerPut).
    */
   timers: unknown[] | undefined;
-  tasks: Map<string, AbortController> | undefined;
+  tasks: Map<string, TaskCancel> | undefined;
   /** This execution's open `.waitForTaskToken` tokens by task id (the runner's token index holds them too). */
   tokens: Map<string, string> | undefined;
   /** Tasks whose TaskStarted is already journalled (never fed twice, even after a re-dispatch). */

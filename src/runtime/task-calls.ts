@@ -5,6 +5,7 @@
  * whose token is remembered for SendTaskSuccess / SendTaskFailure.
  */
 import type { EngineInput } from '../engine/contract.js';
+import { TaskCancel } from '../dispatch/cancel-signal.js';
 import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
 import type { Clock } from './clock.js';
 import type { LiveExecution } from './live-execution.js';
@@ -19,7 +20,7 @@ export interface TaskCallDeps {
 
 /** Starts the call; a CancelTask (or the execution ending) aborts it through `live.tasks`. */
 export function callTask(d: TaskCallDeps, live: LiveExecution, cmd: DispatchTaskCommand): void {
-  const ac = new AbortController();
+  const ac = new TaskCancel();
   const tasks = (live.tasks ??= new Map());
   tasks.get(cmd.taskId)?.abort();
   tasks.set(cmd.taskId, ac);

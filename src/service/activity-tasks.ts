@@ -10,6 +10,7 @@ import type { DispatchHooks, DispatchTaskCommand, TaskDispatcher, TaskOutcome } 
 import type { Clock } from '../runtime/clock.js';
 import type { Runner } from '../runtime/runner.js';
 import type { ActivityRepo, ActivityTaskRow } from '../store/activities.js';
+import type { CancelSignal } from '../dispatch/cancel-signal.js';
 
 interface Parked {
   executionArn: string;
@@ -37,7 +38,7 @@ export class ActivityQueue implements TaskDispatcher {
 
   constructor(private readonly d: ActivityQueueDeps) {}
 
-  async dispatch(cmd: DispatchTaskCommand, signal: AbortSignal, hooks?: DispatchHooks): Promise<TaskOutcome> {
+  async dispatch(cmd: DispatchTaskCommand, signal: CancelSignal, hooks?: DispatchHooks): Promise<TaskOutcome> {
     // The runner names the execution of every call it makes (runtime/task-calls.ts).
     const executionArn = hooks?.executionArn;
     if (executionArn === undefined) return { ok: false, error: 'States.Runtime', cause: `Cannot place activity task ${cmd.taskId}: its execution is unknown` };
