@@ -35,6 +35,23 @@ export interface EmbeddedService {
 }
 
 /** Opens the service; RUNNING executions found in the database are resumed. */
+/**
+ * What startExecution returns: the execution's ARN and `done`, a getter (a persisted execution's result promise
+ * is made when first asked for). A class, not an object literal with its own getter (see runtime/runner.ts
+ * StartHandle); the service's handle is a private field, so logging or serialising the object shows the ARN only.
+ */
+class EmbeddedExecution {
+  readonly #started: { readonly done: Promise<ExecutionResult> };
+
+  constructor(readonly executionArn: string, started: { readonly done: Promise<ExecutionResult> }) {
+    this.#started = started;
+  }
+
+  get done(): Promise<ExecutionResult> {
+    return this.#started.done;
+  }
+}
+
 export async function openService(opts: OpenServiceOptions): Promise<EmbeddedService> {
   const svc: Service = createService(opts);
   return {
@@ -50,8 +67,7 @@ export async function openService(opts: OpenServiceOptions): Promise<EmbeddedSer
     async startExecution(r) {
       const input = r.input === undefined ? undefined : typeof r.input === 'string' ? r.input : JSON.stringify(r.input);
       const s = await start(svc.ctx, { stateMachineArn: r.stateMachineArn, ...(input !== undefined ? { input } : {}), ...(r.name ? { name: r.name } : {}) }, false);
-      // The service's own handle: its `done` is a getter on a class, not an object literal's own (see StartHandle).
-      return s;
+      return new EmbeddedExecution(s.executionArn, s);
     },
     call: (operation, request) => svc.call(operation, request),
     waitForExecution: (arn) => svc.waitForExecution(arn),

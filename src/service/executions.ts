@@ -38,13 +38,18 @@ export interface Started {
  * promise is made only then). A class for the reason given at runtime/runner.ts StartHandle.
  */
 class StartedExecution implements Started {
+  /** Private (#): serialising or logging a started execution never walks into the runner's LiveExecution. */
+  readonly #handle: { readonly done: Promise<ExecutionResult> };
+
   constructor(
-    readonly executionArn: string, readonly startDate: number, private readonly handle: { readonly done: Promise<ExecutionResult> },
+    readonly executionArn: string, readonly startDate: number, handle: { readonly done: Promise<ExecutionResult> },
     readonly input: string, readonly meta?: ExecutionMeta,
-  ) {}
+  ) {
+    this.#handle = handle;
+  }
 
   get done(): Promise<ExecutionResult> {
-    return this.handle.done;
+    return this.#handle.done;
   }
 }
 

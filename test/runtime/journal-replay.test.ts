@@ -84,4 +84,17 @@ describe('journal replay and the library API', () => {
     await expect(second.startExecution({ stateMachineArn, input: '{"a":1}', name: 'keep' })).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
     await second.close();
   });
+
+  it('hands back a started execution that serialises as its ARN and resolves `done` with the result', async () => {
+    const svc = await openService({ db: join(dir, 'handle.db') });
+    try {
+      const { stateMachineArn } = await svc.createStateMachine({ name: 'quick', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } });
+      const started = await svc.startExecution({ stateMachineArn, input: { n: 1 } });
+      // Logging or serialising it shows the ARN, not the service's internals (the runner's execution is cyclic).
+      expect(JSON.parse(JSON.stringify(started))).toEqual({ executionArn: started.executionArn });
+      expect(await started.done).toMatchObject({ status: 'SUCCEEDED', output: '{"n":1}' });
+    } finally {
+      await svc.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@
  * any other idle execution at the next sweep, and only if it is still idle then.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TaskCancel } from '../../src/dispatch/cancel-signal.js';
 import type { Command, ExecutionState } from '../../src/engine/contract.js';
 import { pushTo, type LiveExecution } from '../../src/runtime/live-execution.js';
 import { onlyDistantTimer, PARK_AFTER_MS, Parking } from '../../src/runtime/parking.js';
@@ -36,7 +37,7 @@ describe('parking', () => {
     expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000), timer('w1', 10)], NOW)).toBe(false);
     expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', 10), timer('w1', 3600_000)], NOW)).toBe(true);
     // A call in flight or an open task token may answer at any moment.
-    expect(onlyDistantTimer(live({ timers: ['w1', {}], tasks: new Map([['t1', new AbortController()]]) }), [timer('w1', 3600_000)], NOW)).toBe(false);
+    expect(onlyDistantTimer(live({ timers: ['w1', {}], tasks: new Map([['t1', new TaskCancel()]]) }), [timer('w1', 3600_000)], NOW)).toBe(false);
     expect(onlyDistantTimer(live({ timers: ['w1', {}], tokens: new Map([['t1', 'tok']]) }), [timer('w1', 3600_000)], NOW)).toBe(false);
   });
 
