@@ -41,9 +41,10 @@ export interface StartRequest {
 
 /**
  * What Runner.start returns; `done` is made when first read. A class, not an object literal with its own
- * `get done()`: V8 gives every such literal a hidden class of its own, held from the old generation, which kept
- * each execution's objects alive through the next scavenge — all of them promoted and left to the full GCs
- * (Express W4: ~1 MB promoted per scavenge; docs/performance.md).
+ * `get done()`: with the literal, every scavenge promoted the objects of all recent executions to the old
+ * generation, for the full GCs to free (Express W4: ~1 MB per scavenge, measured; docs/performance.md). The likely
+ * mechanism: the getter is a new closure each time, so each literal gets a hidden class of its own, kept in the
+ * old generation, which keeps the closure and all it captures alive through the next scavenge.
  */
 export class StartHandle {
   constructor(

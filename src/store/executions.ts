@@ -161,8 +161,8 @@ export function executionRepo(db: Db) {
         }
         if (w.redrive) s.setRedrive.run(w.redrive.count, w.redrive.ms, id);
       }
-      // The journal entries ride in the commit's last history row (journal.ts); a commit without events, or with an
-      // entry that is not one line, stores them apart.
+      // The journal entries ride in the commit's last history row (journal.ts); a commit without events, or whose
+      // entries are not all one line or exceed a row's room, stores them apart.
       const lines = w.events.length > 0 && w.journal.length > 0 ? journalLines(w.journal) : undefined;
       history.append(id, w.events, lines === undefined ? undefined : { text: lines, to: from + w.journal.length });
       if (lines === undefined) journal.appendApart(id, from, w.journal);

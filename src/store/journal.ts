@@ -3,9 +3,9 @@
  * its state after the last snapshot (runtime/persistence.ts). Since migration 9 a commit's entries ride in its last
  * history row — `journal` holds them one per line, `jto` is the seq after the last — so a Task's commit inserts one
  * row instead of two (~1.4 WAL pages fewer; docs/performance.md). A commit without events appends its entries to
- * the execution's last history row. The journal table holds what no history row can: entries written before
- * migration 9, and entries that cannot be a line (JSON.stringify never writes a raw line feed, but a caller might).
- * Readers merge both by seq.
+ * the execution's last history row while it has room (ROW_JOURNAL_MAX). The journal table holds what no history
+ * row can: entries written before migration 9, more than a row's room, and entries that cannot be a line
+ * (JSON.stringify never writes a raw line feed, but a caller might). Readers merge both by seq.
  */
 import type { Db } from './db.js';
 import { KEY, LOW } from './row-keys.js';
