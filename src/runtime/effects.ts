@@ -46,7 +46,7 @@ export class Effects {
     for (let i = 1; i < timers.length; i += 2) this.clock.clearTimer(timers[i]);
     live.timers = undefined;
     if (live.tasks) for (const ac of live.tasks.values()) ac.abort();
-    live.tasks?.clear();
+    live.tasks = undefined;
     this.tokens.dropAll(live);
   }
 
