@@ -34,7 +34,6 @@ export interface EmbeddedService {
   close(): Promise<void>;
 }
 
-/** Opens the service; RUNNING executions found in the database are resumed. */
 /**
  * What startExecution returns: the execution's ARN and `done`, a getter (a persisted execution's result promise
  * is made when first asked for). A class, not an object literal with its own getter (see runtime/runner.ts
@@ -52,6 +51,7 @@ class EmbeddedExecution {
   }
 }
 
+/** Opens the service; RUNNING executions found in the database are resumed. */
 export async function openService(opts: OpenServiceOptions): Promise<EmbeddedService> {
   const svc: Service = createService(opts);
   return {

@@ -61,13 +61,18 @@ async function machine(svc: ReturnType<typeof createService>, name: string, stat
   return res.stateMachineArn;
 }
 
-/** How many executions the runner holds and how many of them are parked (read from its private map; bench only). */
-function runnerCounts(svc: ReturnType<typeof createService>): { live?: number; parked?: number } {
-  const live = (svc.ctx.runner as unknown as { live?: Map<string, { parked?: true }> }).live;
+/**
+ * How many executions the runner holds in memory, how many of those are parked, and how many RUNNING executions it
+ * does not hold (evicted: waiting in the store on a distant timer). Reads the runner's private map (bench only).
+ */
+function runnerCounts(svc: ReturnType<typeof createService>): { held?: number; parked?: number; evicted?: number } {
+  const residents = (svc.ctx.runner as unknown as { residents?: { live?: Map<string, { parked?: true }> } }).residents;
+  const live = residents?.live;
   if (!(live instanceof Map)) return {};
   let parked = 0;
   for (const l of live.values()) if (l.parked) parked++;
-  return { live: live.size, parked };
+  const running = (svc.ctx.store.db.prepare("SELECT count(*) AS n FROM executions WHERE status = 'RUNNING'").get() as { n: number }).n;
+  return { held: live.size, parked, evicted: running - live.size };
 }
 
 async function main(n: number): Promise<void> {
@@ -96,6 +101,7 @@ async function main(n: number): Promise<void> {
       // heap delta usually shows it here. Compare medians of several runs.
       bytesPerExecutionNewSpace: per(before.newSpace, after.newSpace),
       coldBytesPerExecutionRss: per(cold.rss, after.rss), coldBytesPerExecutionHeap: per(cold.heap, after.heap),
+      coldBytesPerExecutionNewSpace: per(cold.newSpace, after.newSpace),
       ...counts, peakRssMb: process.resourceUsage().maxRSS / 1024,
     })}\n`);
   } finally {

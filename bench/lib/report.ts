@@ -13,7 +13,9 @@ export interface Row {
 /** bench/lib/parked.ts: `bytesPerExecution*` against a warmed service (after a burst of N quick starts), `cold*` against a fresh one. */
 export interface Parked {
   ok: boolean; error?: string; n?: number; bytesPerExecutionRss?: number; bytesPerExecutionHeap?: number;
-  coldBytesPerExecutionRss?: number; coldBytesPerExecutionHeap?: number; parked?: number; startsPerSec?: number; peakRssMb?: number;
+  coldBytesPerExecutionRss?: number; coldBytesPerExecutionHeap?: number; coldBytesPerExecutionNewSpace?: number;
+  /** Held in memory by the runner, of those parked (state dropped), and RUNNING in the store only (evicted). */
+  held?: number; parked?: number; evicted?: number; startsPerSec?: number; peakRssMb?: number;
 }
 
 const median = (xs: (number | undefined)[]): number | undefined => {
@@ -105,10 +107,12 @@ export function renderMarkdown(rows: Row[], parked: Parked | undefined, meta: Re
   }
   if (parked) {
     out.push('', '## Parked executions (one-hour Wait, durable, after gc)', '');
-    out.push(parked.error ? `ERROR: ${oneLine(parked.error)}` : `${f(parked.n)} executions (${f(parked.parked)} parked by the runner): `
+    out.push(parked.error ? `ERROR: ${oneLine(parked.error)}` : `${f(parked.n)} executions (with the warm-up's: ${f(parked.evicted)} waiting in the store only, `
+      + `${f(parked.held)} held in memory, ${f(parked.parked)} of them parked): `
       + `${f(parked.bytesPerExecutionRss)} B RSS and ${f(parked.bytesPerExecutionHeap)} B JS heap per execution in a warmed service `
       + `(baseline after a burst of ${f(parked.n)} starts that end at once); ${f(parked.coldBytesPerExecutionRss)} B RSS and `
-      + `${f(parked.coldBytesPerExecutionHeap)} B heap from a freshly started service; started at ${f(parked.startsPerSec)}/s; `
+      + `${f(parked.coldBytesPerExecutionHeap)} B heap from a freshly started service (of which V8's young generation `
+      + `growing: ${f(parked.coldBytesPerExecutionNewSpace)} B); started at ${f(parked.startsPerSec)}/s; `
       + `peak RSS ${f(parked.peakRssMb)} MB${parked.ok ? '' : ' (INVALID: not all RUNNING)'}`);
   }
   const ratio = (w: string, m: ModeName) => rows.find((r) => r.workload === w && r.mode === m && r.concurrency === 1 && r.ok)?.ratioToPeer;

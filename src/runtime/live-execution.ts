@@ -3,7 +3,7 @@
  * tasks. `accumulate` folds one engine step into the pending write of the current tick (pure bookkeeping).
  */
 import type { Command, EngineInput, ExecutionState, ExecutionStatus, StepResult } from '../engine/contract.js';
-import type { ExecutionRow, NewExecution, StepWrite } from '../store/index.js';
+import type { ExecutionRow, NewExecution, StepWrite, Store } from '../store/index.js';
 import type { TaskCancel } from '../dispatch/cancel-signal.js';
 import { journalEntry } from './journal-entry.js';
 
@@ -203,6 +203,12 @@ export function resultOfRow(row: ExecutionRow, now: number): ExecutionResult {
     ...(row.error !== null ? { error: row.error } : {}),
     ...(row.cause !== null ? { cause: row.cause } : {}),
   };
+}
+
+/** The result of a persisted execution that has ended, read back from its committed row. */
+export function storedResult(store: Store, arn: string, now: number): ExecutionResult {
+  const row = store.executions.get(arn);
+  return row ? resultOfRow(row, now) : { status: 'FAILED', error: 'States.Runtime', cause: 'The execution could not be stored', stopMs: now };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ExecutionState, HistoryEvent } from '../engine/contract.js';
 import type { Store } from '../store/index.js';
 import type { EnginePort } from './engine-port.js';
 import { parseJournalEntry } from './journal-entry.js';
-import { engineFailure, type LiveExecution, type TickWork } from './live-execution.js';
+import { engineFailure, takeAll, type LiveExecution, type TickWork } from './live-execution.js';
 
 /**
  * Commits between two snapshots of an execution's state. Rewriting the state row was one WAL page of every
@@ -48,6 +48,32 @@ export function commitTick(store: Store, persisted: TickWork[], hooks: readonly 
     live.insert = undefined;
     live.sinceSnapshot = snapshot[i] ? 0 : (live.sinceSnapshot ?? 0) + 1;
   });
+}
+
+/**
+ * The tick's transaction failed (disk full, I/O error) and was rolled back: nothing of it is durable and nothing of
+ * it is acted on. An execution that was already stored gets its inputs back at the head of its mailbox (`requeue`),
+ * to be stepped and committed again (the engine is deterministic, so the retry writes the same history); a new
+ * execution, never stored, is forgotten (`drop`) and its StartExecution fails. Callers waiting for the commit get
+ * the error. (The runner pauses ticks for a back-off, so a full disk is retried, not spun on.)
+ */
+export function rollBackTick(
+  persisted: TickWork[], err: Error, now: number, drop: (live: LiveExecution) => void, requeue: (live: LiveExecution) => void,
+): void {
+  for (const { live, inputs, marked } of persisted) {
+    live.journalLen = undefined; // the next attempt reads the journal's length from the store
+    for (const id of marked.started) live.startedTasks?.delete(id);
+    for (const id of marked.closed) live.closedTasks?.delete(id);
+    if (live.insert) {
+      drop(live);
+      const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: now };
+      for (const w of takeAll(live, 'doneWaiters')) w(result);
+    } else {
+      live.mailbox = [...inputs, ...(live.mailbox ?? [])];
+      requeue(live);
+    }
+    for (const w of takeAll(live, 'commitWaiters')) w(err);
+  }
 }
 
 /** A hook that throws is logged and skipped: it never fails the commit. */

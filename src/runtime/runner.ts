@@ -7,19 +7,20 @@
  * dispatched only after the step that scheduled it is durable, and a Standard start is acknowledged only after
  * its ExecutionStarted event is committed.
  */
-import type { EngineInput, ExecutionState, HistoryEvent } from '../engine/contract.js';
-import type { DispatchTaskCommand, TaskDispatcher } from '../dispatch/types.js';
+import type { EngineInput, HistoryEvent } from '../engine/contract.js';
+import type { TaskDispatcher } from '../dispatch/types.js';
 import type { ExecutionRow, NewExecution, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { EnginePort } from './engine-port.js';
 import { Effects } from './effects.js';
-import { commitTick, loadState, type CommitHook } from './persistence.js';
-import { Parking } from './parking.js';
+import { commitTick, loadState, rollBackTick, type CommitHook } from './persistence.js';
 import { stepInputs } from './step-inputs.js';
 import { TickScheduler } from './tick-scheduler.js';
+import { Residency } from './residency.js';
+import { StartHandle } from './start-handle.js';
 import { TokenIndex } from './token-index.js';
 import {
-  pushTo, resultOf, resultOfRow, takeAll, type ExecutionResult, type LiveExecution, type TickWork,
+  pushTo, resultOf, storedResult, takeAll, type ExecutionResult, type LiveExecution, type TickWork,
 } from './live-execution.js';
 
 export interface RunnerOptions {
@@ -30,7 +31,14 @@ export interface RunnerOptions {
   log?: (line: string) => void;
   /** Called after each commit with the execution's new history events (the stream's feed). */
   onEvents?: (executionArn: string, events: HistoryEvent[]) => void;
+  /**
+   * The program of a stored execution, for resuming it on its own. Given, executions waiting on a distant timer
+   * leave memory and come back when it is near or an input arrives (wakeups.ts); without it they stay parked.
+   */
+  programOf?: (row: ExecutionRow) => unknown;
 }
+
+export { StartHandle };
 
 export interface StartRequest {
   row: NewExecution;
@@ -39,26 +47,7 @@ export interface StartRequest {
   start: Extract<EngineInput, { kind: 'Start' }>;
 }
 
-/**
- * What Runner.start returns; `done` is made when first read. A class, not an object literal with its own
- * `get done()`: with the literal, every scavenge promoted the objects of all recent executions to the old
- * generation, for the full GCs to free (Express W4: ~1 MB per scavenge, measured; docs/performance.md). The likely
- * mechanism: the getter is a new closure each time, so each literal gets a hidden class of its own, kept in the
- * old generation, which keeps the closure and all it captures alive through the next scavenge.
- */
-export class StartHandle {
-  constructor(
-    readonly live: LiveExecution, readonly committed: Promise<LiveExecution>,
-    private made: Promise<ExecutionResult> | undefined, private readonly make: () => Promise<ExecutionResult>,
-  ) {}
-
-  get done(): Promise<ExecutionResult> {
-    return (this.made ??= this.make());
-  }
-}
-
 export class Runner {
-  private readonly live = new Map<string, LiveExecution>();
   /**
    * Executions with queued inputs. Replaced by a new Set at each tick, never cleared: Set.prototype.clear makes V8
    * link the old table to a new one, and the promoted old tables kept the next executions alive through
@@ -67,7 +56,7 @@ export class Runner {
   private ready = new Set<LiveExecution>();
   private readonly tokens = new TokenIndex();
   private readonly ticks = new TickScheduler(() => this.tick(), () => this.ready.size > 0);
-  private readonly parking = new Parking((live) => !this.closed && this.live.get(live.arn) === live && !this.ready.has(live));
+  private readonly residents: Residency;
   private closed = false;
   private readonly commitHooks: CommitHook[] = [];
   private nextMemoryId = -1;
@@ -76,6 +65,10 @@ export class Runner {
 
   constructor(private readonly o: RunnerOptions) {
     this.effects = new Effects(o.clock, this.tokens, o.dispatcher, (l, i) => this.enqueue(l, i));
+    this.residents = new Residency({
+      store: o.store, clock: o.clock, effects: this.effects, tokens: this.tokens, queued: (live) => this.ready.has(live),
+      ...(o.programOf ? { programOf: o.programOf } : {}), ...(o.log ? { log: o.log } : {}),
+    });
   }
 
   /**
@@ -83,7 +76,7 @@ export class Runner {
    * executions); `done` resolves with the result when it finishes.
    */
   start(req: StartRequest): StartHandle {
-    const live = this.track(req.row.arn, req.persist ? 0 : this.nextMemoryId--, req.persist, req.program, undefined);
+    const live = this.residents.track(req.row.arn, req.persist ? 0 : this.nextMemoryId--, req.persist, req.program, undefined);
     if (req.persist) live.insert = req.row;
     // Only an in-memory execution needs its result promise up front: nothing else keeps its result. A persisted
     // one's result is in the store once it ends, so its `done` is made when asked for: an execution started by
@@ -93,29 +86,22 @@ export class Runner {
       pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(live)));
       this.enqueue(live, req.start);
     });
-    return new StartHandle(live, committed, done, () => this.waitFor(live.arn) ?? Promise.resolve(this.storedResult(live.arn)));
+    return new StartHandle(live, committed, done, () => this.waitFor(live.arn) ?? Promise.resolve(storedResult(this.o.store, live.arn, this.o.clock.now())));
   }
 
   /**
    * Resumes a RUNNING execution from the store after a restart: re-arms timers, re-dispatches tasks. Its state is
-   * loaded (snapshot + journal) when its first input arrives, as for a parked execution.
+   * loaded (snapshot + journal) when its first input arrives, as for a parked execution. One waiting only on distant
+   * timers stays in the store until they are near (residency.ts).
    */
   resume(row: ExecutionRow, program: unknown): void {
-    const live = this.track(row.arn, row.id, true, program, undefined);
-    live.parked = true;
-    for (const t of this.o.store.executions.timers(row.id)) this.effects.arm(live, t.timerId, t.fireAt);
-    for (const o of this.o.store.executions.outbox(row.id)) {
-      const cmd = JSON.parse(o.command) as DispatchTaskCommand;
-      if (o.started >= 1) (live.startedTasks ??= new Set()).add(cmd.taskId);
-      if (o.started === 2 && cmd.taskToken) this.tokens.add(live, cmd.taskId, cmd.taskToken);
-      else this.effects.dispatch(live, cmd);
-    }
+    this.residents.resume(row, program);
   }
 
   /** RedriveExecution: reloads a finished execution and feeds it Redrive; true once it is committed RUNNING again. */
   redrive(row: ExecutionRow, program: unknown, input: Extract<EngineInput, { kind: 'Redrive' }>): Promise<boolean> {
-    if (this.live.has(row.arn) || !row.state) return Promise.resolve(false);
-    const live = this.track(row.arn, row.id, true, program, undefined);
+    if (this.residents.find(row.arn) || !row.state) return Promise.resolve(false);
+    const live = this.residents.track(row.arn, row.id, true, program, undefined);
     live.parked = true;
     return new Promise((resolve, reject) => {
       pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(live.state?.status === 'RUNNING')));
@@ -132,12 +118,12 @@ export class Runner {
     this.commitHooks.push(hook);
   }
 
-  /** The in-memory execution, while it runs. */
-  get = (arn: string): LiveExecution | undefined => this.live.get(arn);
+  /** The execution held in memory, while it runs (not one waiting in the store on a distant timer). */
+  get = (arn: string): LiveExecution | undefined => this.residents.get(arn);
 
-  /** Queues an input for a running execution; false when it is not running here. */
+  /** Queues an input for a running execution (resumed from the store if it left memory); false when not running. */
   send(arn: string, input: EngineInput): boolean {
-    const live = this.live.get(arn);
+    const live = this.residents.find(arn);
     if (live) this.enqueue(live, input);
     return !!live;
   }
@@ -147,7 +133,7 @@ export class Runner {
    * the input stays queued and is committed by a later attempt, but the caller is not told it is durable.
    */
   sendAndCommit(arn: string, input: EngineInput): Promise<boolean> {
-    const live = this.live.get(arn);
+    const live = this.residents.find(arn);
     return !live ? Promise.resolve(false) : new Promise((resolve, reject) => {
       pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(true)));
       this.enqueue(live, input);
@@ -156,15 +142,8 @@ export class Runner {
 
   /** Resolves with the result when the execution finishes; undefined when it is not running here. */
   waitFor(arn: string): Promise<ExecutionResult> | undefined {
-    const live = this.live.get(arn);
+    const live = this.residents.find(arn);
     return live && new Promise((resolve) => pushTo(live, 'doneWaiters', resolve));
-  }
-
-  /** The result of a persisted execution that has ended, read back from its committed row. */
-  private storedResult(arn: string): ExecutionResult {
-    const row = this.o.store.executions.get(arn);
-    return row ? resultOfRow(row, this.o.clock.now())
-      : { status: 'FAILED', error: 'States.Runtime', cause: 'The execution could not be stored', stopMs: this.o.clock.now() };
   }
 
   /** The execution and task id a `.waitForTaskToken` token belongs to. */
@@ -175,33 +154,19 @@ export class Runner {
   /** Forgets a token once its task has been completed (a second SendTaskSuccess is then TaskTimedOut). */
   forgetToken(token: string): void {
     const t = this.tokens.get(token);
-    this.tokens.forget(token, t && this.live.get(t.arn));
+    this.tokens.forget(token, t && this.residents.get(t.arn));
   }
 
   /** Stops ticking, disarms timers and abandons in-flight calls (the store keeps everything for recovery). */
   close(): void {
     this.closed = true;
     this.ticks.close();
-    this.parking.close();
-    for (const live of this.live.values()) this.effects.release(live);
-    this.live.clear();
-  }
-
-  private track(arn: string, id: number, persist: boolean, program: unknown, state: ExecutionState | undefined): LiveExecution {
-    // Every field from the start, and cleared by assigning undefined, never `delete`: an object whose fields come and go
-    // changes hidden class, and a delete of any but the last-added field turns it into a dictionary (~700 B more
-    // per parked execution, measured).
-    const live: LiveExecution = {
-      arn, id, persist, program, state, mailbox: undefined, insert: undefined, timers: undefined, tasks: undefined, tokens: undefined,
-      startedTasks: undefined, closedTasks: undefined, parked: undefined, sinceSnapshot: undefined, journalLen: undefined,
-      commitWaiters: undefined, doneWaiters: undefined,
-    };
-    this.live.set(arn, live);
-    return live;
+    this.residents.close();
   }
 
   private enqueue(live: LiveExecution, input: EngineInput): void {
-    if (this.closed) return;
+    // An execution no longer held (it ended, or left memory and may be held again as another object) takes no input.
+    if (this.closed || !this.residents.holds(live)) return;
     pushTo(live, 'mailbox', input);
     this.ready.add(live);
     // TaskStarted needs no commit of its own: nothing is carried out on it. It rides along with the task's result
@@ -248,39 +213,19 @@ export class Runner {
     const work = await stepInputs(live, takeAll(live, 'mailbox'), this.o.engine, this.o.log);
     if (!work) {
       // A refused Start (not acknowledged) or refused redrive leaves nothing to keep: forget the execution.
-      if (!live.state || live.state.status !== 'RUNNING') this.live.delete(live.arn);
+      if (!live.state || live.state.status !== 'RUNNING') this.residents.drop(live);
       // Only dropped inputs (a late answer): a stored execution reloaded for them goes back to be parked.
-      else if (live.persist) this.parking.settled(live, [], this.o.clock.now());
+      else if (live.persist) this.residents.settled(live, []);
       for (const w of takeAll(live, 'commitWaiters')) w();
     }
     return work;
   }
 
-  /**
-   * The tick's transaction failed (disk full, I/O error) and was rolled back: nothing of it is durable and nothing of
-   * it is acted on. An execution that was already stored gets its inputs back at the head of its mailbox, to be
-   * stepped and committed again (the engine is deterministic, so the retry writes the same history); a new
-   * execution, never stored, is forgotten and its StartExecution fails. Callers waiting for the commit get the
-   * error. Ticks pause for a back-off, so a full disk is retried, not spun on.
-   */
+  /** The tick's transaction failed: ticks pause for a back-off, its executions are rolled back (persistence.ts). */
   private commitFailed(persisted: TickWork[], err: Error): void {
     const attempt = this.ticks.failed();
     this.o.log?.(`runner: commit failed (attempt ${attempt}), retrying: ${err.stack ?? String(err)}`);
-    for (const { live, inputs, marked } of persisted) {
-      live.journalLen = undefined; // the next attempt reads the journal's length from the store
-      for (const id of marked.started) live.startedTasks?.delete(id);
-      for (const id of marked.closed) live.closedTasks?.delete(id);
-      if (live.insert) {
-        this.live.delete(live.arn);
-        this.effects.release(live);
-        const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: this.o.clock.now() };
-        for (const w of takeAll(live, 'doneWaiters')) w(result);
-      } else {
-        live.mailbox = [...inputs, ...(live.mailbox ?? [])];
-        this.ready.add(live);
-      }
-      for (const w of takeAll(live, 'commitWaiters')) w(err);
-    }
+    rollBackTick(persisted, err, this.o.clock.now(), (live) => this.residents.drop(live), (live) => this.ready.add(live));
   }
 
   /** After commit: publish, then perform the commands. */
@@ -289,10 +234,9 @@ export class Runner {
     for (const w of takeAll(live, 'commitWaiters')) w();
     if (write.events.length > 0) this.o.onEvents?.(live.arn, write.events);
     this.effects.perform(live, commands);
-    if (state.status === 'RUNNING' && live.persist) this.parking.settled(live, commands, this.o.clock.now());
+    if (state.status === 'RUNNING' && live.persist) this.residents.settled(live, commands);
     if (state.status !== 'RUNNING') {
-      this.effects.release(live);
-      this.live.delete(live.arn);
+      this.residents.drop(live);
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());
       for (const w of takeAll(live, 'doneWaiters')) w(result);
     }

@@ -53,6 +53,19 @@ class StartedExecution implements Started {
   }
 }
 
+/**
+ * The result of an execution that was already running, asked for only when read: waiting for it brings an execution
+ * waiting in the store on a distant timer back into memory (runtime/residency.ts), which a repeated StartExecution
+ * that nobody awaits must not do.
+ */
+class RunningExecution {
+  constructor(private readonly ctx: ServiceContext, private readonly executionArn: string) {}
+
+  get done(): Promise<ExecutionResult> {
+    return this.ctx.runner.waitFor(this.executionArn) ?? Promise.resolve(resultOfRow(this.ctx, this.executionArn));
+  }
+}
+
 /** StartExecution / StartSyncExecution core: validates, resolves version/alias, hands the Start to the runner. */
 export async function start(ctx: ServiceContext, body: unknown, sync: boolean): Promise<StartedExecution> {
   const r = req(body);
@@ -95,8 +108,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
     if (pending || existing) {
       if (!sameRunning) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
       const startMs = existing?.startMs ?? pending?.insert?.startMs ?? ctx.clock.now();
-      const done = ctx.runner.waitFor(executionArn) ?? Promise.resolve(resultOfRow(ctx, executionArn));
-      return new StartedExecution(executionArn, startMs, { done }, inputText);
+      return new StartedExecution(executionArn, startMs, new RunningExecution(ctx, executionArn), inputText);
     }
   }
 

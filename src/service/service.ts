@@ -119,6 +119,7 @@ export function createService(opts: ServiceOptions): Service {
   const dispatcher = routeDispatcher({ activity: queue, lambda: opts.dispatcher ?? lambda! });
   const runner: Runner = new Runner({
     store, engine, dispatcher, clock,
+    programOf: (row) => programFor(context, revisionOf(context, row.revisionId)),
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.onEvents ? { onEvents: opts.onEvents } : {}),
   });

@@ -105,6 +105,11 @@ export function executionRepo(db: Db) {
     addTimer: db.prepare('INSERT OR REPLACE INTO timers (execution_id, timer_id, fire_at) VALUES (?, ?, ?)'),
     deleteTimer: db.prepare('DELETE FROM timers WHERE execution_id = ? AND timer_id = ?'),
     clearTimers: db.prepare('DELETE FROM timers WHERE execution_id = ?'),
+    // Keyset pagination over timers_by_fire: (fire_at, execution_id) after the cursor, before `until`.
+    timersDue: db.prepare(`SELECT t.fire_at AS fireAt, t.execution_id AS executionId, e.arn FROM timers t
+      JOIN executions e ON e.id = t.execution_id WHERE (t.fire_at, t.execution_id) > (?, ?) AND t.fire_at < ?
+      ORDER BY t.fire_at, t.execution_id LIMIT ?`),
+    firstTimerFrom: db.prepare('SELECT MIN(fire_at) AS at FROM timers WHERE fire_at >= ?'),
     addToken: db.prepare('INSERT OR IGNORE INTO task_tokens (token, execution_id) VALUES (?, ?)'),
     token: db.prepare('SELECT 1 FROM task_tokens WHERE token = ?'),
   };
@@ -134,6 +139,14 @@ export function executionRepo(db: Db) {
     historyCount: history.count,
     outbox: (id: number) => s.outbox.all(id) as { taskId: string; command: string; started: number }[],
     timers: (id: number) => s.timers.all(id) as { timerId: string; fireAt: number }[],
+    /**
+     * Up to `limit` armed timers due before `until` and after the cursor (fireAt, executionId), in that order, with
+     * their execution's ARN (an execution with several such timers comes once per timer).
+     */
+    timersDue: (afterFireAt: number, afterExecutionId: number, until: number, limit: number) =>
+      s.timersDue.all(afterFireAt, afterExecutionId, until, limit) as { fireAt: number; executionId: number; arn: string }[],
+    /** The due time of the earliest armed timer due at `at` or later. */
+    firstTimerFrom: (at: number) => (s.firstTimerFrom.get(at) as { at: number | null }).at ?? undefined,
     /** Whether a `.waitForTaskToken` token was ever issued (its task may be closed since). */
     tokenIssued: (token: string) => s.token.get(token) !== undefined,
     /** Writes one step's journal, history, state, outbox and timers. Call inside a transaction. */

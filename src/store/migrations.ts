@@ -362,4 +362,9 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE history_chunks;
   ALTER TABLE history_chunks_v9 RENAME TO history_chunks;
   `,
+  // 10: timers by due time. An execution whose only wake-up is a distant timer leaves memory (runtime/wakeups.ts);
+  // a sweep finds the timers coming due within the horizon here, so the process holds nothing for it until then.
+  `
+  CREATE INDEX timers_by_fire ON timers (fire_at, execution_id);
+  `,
 ];

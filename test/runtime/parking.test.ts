@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TaskCancel } from '../../src/dispatch/cancel-signal.js';
 import type { Command, ExecutionState } from '../../src/engine/contract.js';
 import { pushTo, type LiveExecution } from '../../src/runtime/live-execution.js';
-import { onlyDistantTimer, PARK_AFTER_MS, Parking } from '../../src/runtime/parking.js';
+import { distantTimer, PARK_AFTER_MS, Parking } from '../../src/runtime/parking.js';
 
 const NOW = 1_700_000_000_000;
 const RUNNING: ExecutionState = { status: 'RUNNING', nextEventId: 3, internal: {} } as unknown as ExecutionState;
@@ -26,19 +26,38 @@ afterEach(() => {
 
 describe('parking', () => {
   it('parks at once only an execution whose one timer, armed in this tick, is at least the sweep interval away', () => {
-    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000)], NOW)).toBe(true);
-    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', PARK_AFTER_MS)], NOW)).toBe(true);
+    const at = (inMs: number) => NOW + inMs;
+    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000)], NOW)).toBe(at(3600_000));
+    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', PARK_AFTER_MS)], NOW)).toBe(at(PARK_AFTER_MS));
     // A near timer: the execution is about to need its state again.
-    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', PARK_AFTER_MS - 1)], NOW)).toBe(false);
+    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', PARK_AFTER_MS - 1)], NOW)).toBeUndefined();
     // Two timers (a retry back-off or a Task timeout next to it), or one armed in an earlier tick.
-    expect(onlyDistantTimer(live({ timers: ['w1', {}, 'r2', {}] }), [timer('w1', 3600_000)], NOW)).toBe(false);
-    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [], NOW)).toBe(false);
+    expect(distantTimer(live({ timers: ['w1', {}, 'r2', {}] }), [timer('w1', 3600_000)], NOW)).toBeUndefined();
+    expect(distantTimer(live({ timers: ['w1', {}] }), [], NOW)).toBeUndefined();
     // Re-armed in the same tick: the last arming counts.
-    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000), timer('w1', 10)], NOW)).toBe(false);
-    expect(onlyDistantTimer(live({ timers: ['w1', {}] }), [timer('w1', 10), timer('w1', 3600_000)], NOW)).toBe(true);
+    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000), timer('w1', 10)], NOW)).toBeUndefined();
+    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', 10), timer('w1', 3600_000)], NOW)).toBe(at(3600_000));
     // A call in flight or an open task token may answer at any moment.
-    expect(onlyDistantTimer(live({ timers: ['w1', {}], tasks: new Map([['t1', new TaskCancel()]]) }), [timer('w1', 3600_000)], NOW)).toBe(false);
-    expect(onlyDistantTimer(live({ timers: ['w1', {}], tokens: new Map([['t1', 'tok']]) }), [timer('w1', 3600_000)], NOW)).toBe(false);
+    expect(distantTimer(live({ timers: ['w1', {}], tasks: new Map([['t1', new TaskCancel()]]) }), [timer('w1', 3600_000)], NOW)).toBeUndefined();
+    expect(distantTimer(live({ timers: ['w1', {}], tokens: new Map([['t1', 'tok']]) }), [timer('w1', 3600_000)], NOW)).toBeUndefined();
+  });
+
+  it('offers an execution parked for a distant timer for eviction, unless someone waits for its result', () => {
+    const offered: [string, number][] = [];
+    const parking = new Parking(() => true, (l, fireAt) => {
+      offered.push([l.arn, fireAt]);
+      return l.arn !== 'kept';
+    });
+    const evicted = live({ arn: 'gone', timers: ['w1', {}] });
+    const refused = live({ arn: 'kept', timers: ['w1', {}] });
+    const awaited = live({ arn: 'awaited', timers: ['w1', {}], doneWaiters: [() => undefined] });
+    for (const l of [evicted, refused, awaited]) parking.settled(l, [timer('w1', 3600_000)], NOW);
+    expect(offered).toEqual([['gone', NOW + 3600_000], ['kept', NOW + 3600_000]]);
+    // Evicted: the runner took it out (its state is the runner's to drop); the others are parked as before.
+    expect(evicted.parked).toBeUndefined();
+    expect(refused).toMatchObject({ parked: true, state: undefined });
+    expect(awaited).toMatchObject({ parked: true, state: undefined });
+    parking.close();
   });
 
   it('parks other idle executions at the sweep, unless they got work or left the runner meanwhile', () => {
