@@ -37,13 +37,13 @@ export class Effects {
 
   arm(live: LiveExecution, timerId: string, fireAt: number): void {
     this.clock.clearTimer(timerTake(live, timerId));
-    timerPut(live, timerId, this.clock.setTimer(fireAt, this.timerFired, live, timerId));
+    timerPut(live, timerId, this.clock.setTimer(fireAt, this.timerFired, live, timerId), fireAt);
   }
 
   /** Disarms the execution's timers, abandons its calls and forgets its tokens. */
   release(live: LiveExecution): void {
     const timers = live.timers ?? [];
-    for (let i = 1; i < timers.length; i += 2) this.clock.clearTimer(timers[i]);
+    for (let i = 1; i < timers.length; i += 3) this.clock.clearTimer(timers[i]);
     live.timers = undefined;
     if (live.tasks) for (const ac of live.tasks.values()) ac.abort();
     live.tasks = undefined;

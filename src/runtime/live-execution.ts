@@ -28,12 +28,13 @@ export interface LiveExecution {
   /** Set until the row is inserted: the new execution's record, inserted in the tick that runs its Start. */
   insert: NewExecution | undefined;
   // The mailbox, the waiter lists, timers, tasks, startedTasks and closedTasks are created on first use (the lists
-  // are dropped again when taken): a parked execution waiting on a Wait holds only its timer pair (each empty array
+  // are dropped again when taken): a parked execution waiting on a Wait holds only its timer triple (each empty array
   // is ~32 B, each empty Map/Set ~150 B; the three lists were ~100 B of a parked execution's ~850 B, measured; it
   // now holds ~540 B in all).
   /**
-   * Armed timers as flat [timerId, clock handle, ...] pairs: an execution has one or two at a time (a Wait, a
-   * retry back-off, a Task timeout), and a 2-slot array is a fifth of an empty Map's size (see timerTake/timerPut).
+   * Armed timers as flat [timerId, clock handle, due time, ...] triples: an execution has one or two at a time (a
+   * Wait, a retry back-off, a Task or execution timeout), and a 3-slot array is a fifth of an empty Map's size (see
+   * timerTake/timerPut). The due times tell parking whether only distant timers can wake the execution.
    */
   timers: unknown[] | undefined;
   tasks: Map<string, TaskCancel> | undefined;
@@ -98,21 +99,29 @@ export interface TickWork {
   marked: { started: string[]; closed: string[] };
 }
 
-/** Records the clock handle of timer `id` (replacing none: the caller took the old one first). */
-export function timerPut(live: LiveExecution, id: string, handle: unknown): void {
-  // A literal, not push onto []: push grows an empty array's store to 17 slots (~150 B) for the usual 2.
-  if (live.timers) live.timers.push(id, handle);
-  else live.timers = [id, handle];
+/** Records the clock handle of timer `id`, due at `fireAt` (replacing none: the caller took the old one first). */
+export function timerPut(live: LiveExecution, id: string, handle: unknown, fireAt: number): void {
+  // A literal, not push onto []: push grows an empty array's store to 17 slots (~150 B) for the usual 3.
+  if (live.timers) live.timers.push(id, handle, fireAt);
+  else live.timers = [id, handle, fireAt];
+}
+
+/** The due time of the execution's earliest armed timer (Infinity when it has none). */
+export function firstTimer(live: LiveExecution): number {
+  const t = live.timers;
+  let first = Infinity;
+  if (t) for (let i = 2; i < t.length; i += 3) first = Math.min(first, t[i] as number);
+  return first;
 }
 
 /** Removes timer `id` from the execution; its clock handle, or undefined. */
 export function timerTake(live: LiveExecution, id: string): unknown {
   const t = live.timers;
   if (!t) return undefined;
-  for (let i = 0; i < t.length; i += 2) {
+  for (let i = 0; i < t.length; i += 3) {
     if (t[i] === id) {
       const handle = t[i + 1];
-      t.splice(i, 2);
+      t.splice(i, 3);
       return handle;
     }
   }

@@ -4,7 +4,7 @@
  * back when the timer is near or an input arrives, wakeups.ts). Resuming an execution from the store — on boot, on
  * a wake-up, on an input for an evicted execution — re-arms its timers and re-issues its outstanding task commands.
  */
-import type { Command, ExecutionState } from '../engine/contract.js';
+import type { ExecutionState } from '../engine/contract.js';
 import type { DispatchTaskCommand } from '../dispatch/types.js';
 import type { ExecutionRow, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
@@ -96,8 +96,8 @@ export class Residency {
   }
 
   /** A stored execution left RUNNING with nothing queued: park or evict it (parking.ts). */
-  settled(live: LiveExecution, commands: readonly Command[]): void {
-    this.parking.settled(live, commands, this.d.clock.now());
+  settled(live: LiveExecution): void {
+    this.parking.settled(live, this.d.clock.now());
   }
 
   /** Releases every held execution (the store keeps everything for recovery). */
@@ -124,15 +124,13 @@ export class Residency {
   }
 
   /**
-   * Takes a parked execution out of memory, its only timer due at `fireAt` (Parking). Its stale object stays marked
-   * parked and stateless (a caller holding it sees a stored, waiting execution); the runner queues no input on it.
+   * Takes a parked execution out of memory, its earliest timer due at `fireAt` (Parking), when the wake-up sweep
+   * can bring it back in time. Parking marks its stale object parked and stateless (a caller holding it sees a
+   * stored, waiting execution); the runner queues no input on it.
    */
-  private evict(live: LiveExecution, fireAt: number, now: number): boolean {
-    if (!this.wakeups?.mayEvict(fireAt, now)) return false;
+  private evict(live: LiveExecution, fireAt: number, now: number): void {
+    if (!this.wakeups?.mayEvict(fireAt, now)) return;
     this.drop(live);
-    live.state = undefined;
-    live.parked = true;
     this.wakeups.evicted(fireAt);
-    return true;
   }
 }

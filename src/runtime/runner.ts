@@ -213,10 +213,10 @@ export class Runner {
     const work = await stepInputs(live, takeAll(live, 'mailbox'), this.o.engine, this.o.log);
     if (!work) {
       // A refused Start (not acknowledged) or refused redrive leaves nothing to keep: forget the execution.
+      for (const w of takeAll(live, 'commitWaiters')) w();
       if (!live.state || live.state.status !== 'RUNNING') this.residents.drop(live);
       // Only dropped inputs (a late answer): a stored execution reloaded for them goes back to be parked.
-      else if (live.persist) this.residents.settled(live, []);
-      for (const w of takeAll(live, 'commitWaiters')) w();
+      else if (live.persist) this.residents.settled(live);
     }
     return work;
   }
@@ -234,7 +234,7 @@ export class Runner {
     for (const w of takeAll(live, 'commitWaiters')) w();
     if (write.events.length > 0) this.o.onEvents?.(live.arn, write.events);
     this.effects.perform(live, commands);
-    if (state.status === 'RUNNING' && live.persist) this.residents.settled(live, commands);
+    if (state.status === 'RUNNING' && live.persist) this.residents.settled(live);
     if (state.status !== 'RUNNING') {
       this.residents.drop(live);
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());

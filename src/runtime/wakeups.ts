@@ -6,7 +6,7 @@
  * its timer: a sweep, armed on the clock half a horizon before the earliest evicted timer, resumes every execution
  * with a timer due within the horizon (EVICT_AFTER_MS from the sweep) that the runner does not hold, which re-arms
  * its timers in memory to fire on time. Any other input for an evicted execution (StopExecution, a caller waiting
- * for its result) resumes it on the spot (Runner.find).
+ * for its result) resumes it on the spot (Residency.find).
  *
  * Invariant: every evicted timer is due at or after `horizon`, the end of the window the last sweep covered, so a
  * sweep needs to look only from there on. `mayEvict` enforces it, whatever the clock does.
@@ -18,6 +18,9 @@ import type { Clock } from './clock.js';
 export const EVICT_AFTER_MS = 60_000;
 /** Timers a sweep resumes per turn of the event loop (100,000 Waits started in one burst come due together). */
 const SWEEP_CHUNK = 500;
+/** Back-off for executions that failed to resume (a read error): 1 s, doubling up to a minute. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 60_000;
 
 export interface WakeupDeps {
   clock: Clock;
@@ -38,6 +41,14 @@ export class Wakeups {
   private cursor: { fireAt: number; executionId: number } | undefined;
   private closed = false;
   private readonly sweepNow = (): void => this.sweep();
+  /**
+   * Executions the sweep could not resume: the horizon has moved past their timers, so no later sweep would see
+   * them again. They are retried on their own, with a back-off, until they resume or are found ended.
+   */
+  private failed = new Set<string>();
+  private retryDelay = RETRY_FIRST_MS;
+  private retryHandle: unknown;
+  private readonly retryNow = (): void => this.retryFailed();
 
   constructor(private readonly d: WakeupDeps) {
     this.horizon = d.clock.now() + EVICT_AFTER_MS;
@@ -58,7 +69,9 @@ export class Wakeups {
   close(): void {
     this.closed = true;
     this.d.clock.clearTimer(this.handle);
+    this.d.clock.clearTimer(this.retryHandle);
     this.handle = undefined;
+    this.retryHandle = undefined;
   }
 
   private arm(): void {
@@ -87,13 +100,9 @@ export class Wakeups {
       this.retry();
       return;
     }
-    for (const t of due) {
-      try {
-        this.d.wake(t.arn);
-      } catch (e) {
-        this.d.log?.(`runtime: cannot resume ${t.arn}: ${(e as Error).message}`);
-      }
-    }
+    for (const t of due) this.wake(t.arn);
+    // The next chunk starts after the last row: a second timer of that execution due at the same time may be skipped,
+    // which is harmless (resuming an execution re-arms all its timers).
     if (due.length === SWEEP_CHUNK) {
       const last = due[due.length - 1]!;
       this.cursor = { fireAt: last.fireAt, executionId: last.executionId };
@@ -109,6 +118,27 @@ export class Wakeups {
       this.earliest = this.horizon;
     }
     this.arm();
+  }
+
+  /** Resumes one execution; one that fails is retried later (see `failed`). */
+  private wake(arn: string): void {
+    try {
+      this.d.wake(arn);
+    } catch (e) {
+      this.d.log?.(`runtime: cannot resume ${arn}, retrying: ${(e as Error).message}`);
+      this.failed.add(arn);
+      this.retryHandle ??= this.d.clock.setTimer(this.d.clock.now() + this.retryDelay, this.retryNow);
+    }
+  }
+
+  private retryFailed(): void {
+    this.retryHandle = undefined;
+    if (this.closed) return;
+    const arns = [...this.failed];
+    this.failed.clear();
+    this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2);
+    for (const arn of arns) this.wake(arn);
+    if (this.failed.size === 0) this.retryDelay = RETRY_FIRST_MS;
   }
 
   /** After a failed read: the same sweep again a second later. */

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { jsonSyntaxError } from '../asl/parse.js';
 import type { ExecutionMeta } from '../engine/contract.js';
-import { resultOfRow as storedResult, type ExecutionResult } from '../runtime/live-execution.js';
+import { resultOfRow as rowResult, type ExecutionResult } from '../runtime/live-execution.js';
 import type { Json } from '../util/json.js';
 import { formatTimestamp } from '../util/time.js';
 import { redriveVerdict } from '../runtime/redrive.js';
@@ -108,7 +108,9 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
     if (pending || existing) {
       if (!sameRunning) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
       const startMs = existing?.startMs ?? pending?.insert?.startMs ?? ctx.clock.now();
-      return new StartedExecution(executionArn, startMs, new RunningExecution(ctx, executionArn), inputText);
+      // A start still being committed has no row yet: wait on it now, so that a failed commit answers FAILED.
+      const handle = pending?.insert ? { done: ctx.runner.waitFor(executionArn)! } : new RunningExecution(ctx, executionArn);
+      return new StartedExecution(executionArn, startMs, handle, inputText);
     }
   }
 
@@ -142,7 +144,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
 export function resultOfRow(ctx: ServiceContext, arn: string): ExecutionResult {
   const row = ctx.store.executions.get(arn);
   if (!row) throw notFound.execution(arn);
-  return storedResult(row, ctx.clock.now());
+  return rowResult(row, ctx.clock.now());
 }
 
 /** StartExecution. */

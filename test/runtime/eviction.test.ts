@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openService } from '../../src/index.js';
 import { fakeClock } from '../../src/runtime/clock.js';
 import { EVICT_AFTER_MS } from '../../src/runtime/wakeups.js';
+import { start } from '../../src/service/executions.js';
 import { createService, type Service } from '../../src/service/service.js';
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -140,6 +141,29 @@ describe('eviction of executions waiting on distant timers', () => {
     expect(exited?.timestamp).toBe(T0 + 3600_000);
   });
 
+  it('evicts an execution with an execution timeout beside its Wait, and again once the Wait has fired', async () => {
+    const clock = fakeClock(T0);
+    const svc = open(dbFile(), clock);
+    const definition = JSON.stringify({
+      TimeoutSeconds: 86_400,
+      StartAt: 'W1', States: { W1: { Type: 'Wait', Seconds: 3600, Next: 'W2' }, W2: { Type: 'Wait', Seconds: 3600, End: true } },
+    });
+    const { stateMachineArn } = (await svc.call('CreateStateMachine', { name: 'timed', definition, roleArn: 'arn:aws:iam::123456789012:role/r' })) as { stateMachineArn: string };
+    const arn = await startOne(svc, stateMachineArn, 't');
+    const id = svc.ctx.store.executions.get(arn)!.id;
+    expect(svc.ctx.store.executions.timers(id)).toHaveLength(2);
+    expect(svc.ctx.runner.get(arn)).toBeUndefined();
+    clock.advance(3600_000);
+    await turns();
+    // W1 fired; W2's timer and the timeout remain, both distant: out of memory again.
+    expect((await history(svc, arn)).map((e) => e.type)).toContain('WaitStateExited');
+    expect(svc.ctx.runner.get(arn)).toBeUndefined();
+    clock.advance(3600_000);
+    await turns();
+    expect(await status(svc, arn)).toBe('SUCCEEDED');
+    expect(svc.ctx.store.executions.timers(id)).toEqual([]);
+  });
+
   it('resumes in chunks, across turns of the event loop, more executions than one sweep takes at once', async () => {
     const clock = fakeClock(T0);
     const svc = open(dbFile(), clock);
@@ -155,6 +179,20 @@ describe('eviction of executions waiting on distant timers', () => {
     const succeeded = (await svc.call('ListExecutions', { stateMachineArn: sm, statusFilter: 'SUCCEEDED', maxResults: 1000 })) as { executions: unknown[]; nextToken?: string };
     expect(succeeded.executions).toHaveLength(1000);
     expect(succeeded.nextToken).toBeDefined();
+  });
+
+  it('answers FAILED to a repeated StartExecution whose first start fails to commit (it has no row to read)', async () => {
+    const svc = open(dbFile(), fakeClock(T0));
+    const sm = await waiting(svc, 'full', 3600);
+    const db = svc.ctx.store.db;
+    // A real SQLite failure: no page may be added any more (SQLITE_FULL), for a start with a large input.
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const input = JSON.stringify({ big: 'x'.repeat(100_000) });
+    const first = start(svc.ctx, { stateMachineArn: sm, name: 'same', input }, false);
+    const repeated = await start(svc.ctx, { stateMachineArn: sm, name: 'same', input }, false);
+    await expect(first).rejects.toThrow(/full/);
+    expect(await repeated.done).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringMatching(/could not be stored/) });
+    db.pragma('max_page_count = 1073741823');
   });
 
   it("reaches an evicted execution through the library API's done", async () => {

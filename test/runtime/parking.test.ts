@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TaskCancel } from '../../src/dispatch/cancel-signal.js';
-import type { Command, ExecutionState } from '../../src/engine/contract.js';
+import type { ExecutionState } from '../../src/engine/contract.js';
 import { pushTo, type LiveExecution } from '../../src/runtime/live-execution.js';
 import { distantTimer, PARK_AFTER_MS, Parking } from '../../src/runtime/parking.js';
 
@@ -18,44 +18,37 @@ function live(over: Partial<LiveExecution> = {}): LiveExecution {
     sinceSnapshot: undefined, journalLen: undefined, commitWaiters: undefined, doneWaiters: undefined, ...over,
   };
 }
-const timer = (timerId: string, inMs: number): Command => ({ kind: 'StartTimer', timerId, fireAt: NOW + inMs });
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
 describe('parking', () => {
-  it('parks at once only an execution whose one timer, armed in this tick, is at least the sweep interval away', () => {
+  it('parks at once an execution that only timers can wake, the earliest at least the sweep interval away', () => {
     const at = (inMs: number) => NOW + inMs;
-    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000)], NOW)).toBe(at(3600_000));
-    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', PARK_AFTER_MS)], NOW)).toBe(at(PARK_AFTER_MS));
+    expect(distantTimer(live({ timers: ['w1', {}, at(3600_000)] }), NOW)).toBe(at(3600_000));
+    expect(distantTimer(live({ timers: ['w1', {}, at(PARK_AFTER_MS)] }), NOW)).toBe(at(PARK_AFTER_MS));
     // A near timer: the execution is about to need its state again.
-    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', PARK_AFTER_MS - 1)], NOW)).toBeUndefined();
-    // Two timers (a retry back-off or a Task timeout next to it), or one armed in an earlier tick.
-    expect(distantTimer(live({ timers: ['w1', {}, 'r2', {}] }), [timer('w1', 3600_000)], NOW)).toBeUndefined();
-    expect(distantTimer(live({ timers: ['w1', {}] }), [], NOW)).toBeUndefined();
-    // Re-armed in the same tick: the last arming counts.
-    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', 3600_000), timer('w1', 10)], NOW)).toBeUndefined();
-    expect(distantTimer(live({ timers: ['w1', {}] }), [timer('w1', 10), timer('w1', 3600_000)], NOW)).toBe(at(3600_000));
+    expect(distantTimer(live({ timers: ['w1', {}, at(PARK_AFTER_MS - 1)] }), NOW)).toBeUndefined();
+    // Two timers (a Wait and an execution timeout): the earliest counts.
+    expect(distantTimer(live({ timers: ['w1', {}, at(3600_000), 'x', {}, at(7200_000)] }), NOW)).toBe(at(3600_000));
+    expect(distantTimer(live({ timers: ['x', {}, at(7200_000), 'r2', {}, at(10)] }), NOW)).toBeUndefined();
+    // No timer at all: only an input from outside can wake it.
+    expect(distantTimer(live(), NOW)).toBeUndefined();
     // A call in flight or an open task token may answer at any moment.
-    expect(distantTimer(live({ timers: ['w1', {}], tasks: new Map([['t1', new TaskCancel()]]) }), [timer('w1', 3600_000)], NOW)).toBeUndefined();
-    expect(distantTimer(live({ timers: ['w1', {}], tokens: new Map([['t1', 'tok']]) }), [timer('w1', 3600_000)], NOW)).toBeUndefined();
+    expect(distantTimer(live({ timers: ['w1', {}, at(3600_000)], tasks: new Map([['t1', new TaskCancel()]]) }), NOW)).toBeUndefined();
+    expect(distantTimer(live({ timers: ['w1', {}, at(3600_000)], tokens: new Map([['t1', 'tok']]) }), NOW)).toBeUndefined();
   });
 
   it('offers an execution parked for a distant timer for eviction, unless someone waits for its result', () => {
     const offered: [string, number][] = [];
-    const parking = new Parking(() => true, (l, fireAt) => {
-      offered.push([l.arn, fireAt]);
-      return l.arn !== 'kept';
-    });
-    const evicted = live({ arn: 'gone', timers: ['w1', {}] });
-    const refused = live({ arn: 'kept', timers: ['w1', {}] });
-    const awaited = live({ arn: 'awaited', timers: ['w1', {}], doneWaiters: [() => undefined] });
-    for (const l of [evicted, refused, awaited]) parking.settled(l, [timer('w1', 3600_000)], NOW);
-    expect(offered).toEqual([['gone', NOW + 3600_000], ['kept', NOW + 3600_000]]);
-    // Evicted: the runner took it out (its state is the runner's to drop); the others are parked as before.
-    expect(evicted.parked).toBeUndefined();
-    expect(refused).toMatchObject({ parked: true, state: undefined });
+    const parking = new Parking(() => true, (l, fireAt) => void offered.push([l.arn, fireAt]));
+    const evicted = live({ arn: 'gone', timers: ['w1', {}, NOW + 3600_000] });
+    const awaited = live({ arn: 'awaited', timers: ['w1', {}, NOW + 3600_000], doneWaiters: [() => undefined] });
+    for (const l of [evicted, awaited]) parking.settled(l, NOW);
+    expect(offered).toEqual([['gone', NOW + 3600_000]]);
+    // Either way the object is left parked and stateless (a caller still holding an evicted one sees it waiting).
+    expect(evicted).toMatchObject({ parked: true, state: undefined });
     expect(awaited).toMatchObject({ parked: true, state: undefined });
     parking.close();
   });
@@ -64,14 +57,14 @@ describe('parking', () => {
     vi.useFakeTimers();
     let held = new Set<LiveExecution>();
     const parking = new Parking((l) => held.has(l));
-    const distant = live({ arn: 'a', timers: ['w1', {}] });
+    const distant = live({ arn: 'a', timers: ['w1', {}, NOW + 3600_000] });
     const idle = live({ arn: 'b' });
     const busy = live({ arn: 'c' });
     const gone = live({ arn: 'd' });
     held = new Set([distant, idle, busy, gone]);
-    parking.settled(distant, [timer('w1', 3600_000)], NOW);
+    parking.settled(distant, NOW);
     expect(distant).toMatchObject({ parked: true, state: undefined });
-    for (const l of [idle, busy, gone]) parking.settled(l, [], NOW);
+    for (const l of [idle, busy, gone]) parking.settled(l, NOW);
     expect([idle.parked, busy.parked, gone.parked]).toEqual([undefined, undefined, undefined]);
     pushTo(busy, 'mailbox', { kind: 'TimerFired', now: NOW, timerId: 'x' });
     held.delete(gone);
@@ -82,10 +75,10 @@ describe('parking', () => {
 
   it('never parks an execution not yet stored, or one that has ended', () => {
     const parking = new Parking(() => true);
-    const unstored = live({ id: 0, timers: ['w1', {}] });
-    const ended = live({ timers: ['w1', {}], state: { ...RUNNING, status: 'SUCCEEDED' } });
-    parking.settled(unstored, [timer('w1', 3600_000)], NOW);
-    parking.settled(ended, [timer('w1', 3600_000)], NOW);
+    const unstored = live({ id: 0, timers: ['w1', {}, NOW + 3600_000] });
+    const ended = live({ timers: ['w1', {}, NOW + 3600_000], state: { ...RUNNING, status: 'SUCCEEDED' } });
+    parking.settled(unstored, NOW);
+    parking.settled(ended, NOW);
     expect([unstored.parked, ended.parked]).toEqual([undefined, undefined]);
     parking.close();
   });
