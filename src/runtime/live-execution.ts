@@ -29,12 +29,12 @@ export interface LiveExecution {
   insert: NewExecution | undefined;
   // The mailbox, the waiter lists, timers, tasks, startedTasks and closedTasks are created on first use (the lists
   // are dropped again when taken): a parked execution waiting on a Wait holds only its timer triple (each empty array
-  // is ~32 B, each empty Map/Set ~150 B; the three lists were ~100 B of a parked execution's ~850 B, measured; it
-  // now holds ~540 B in all).
+  // is ~32 B, each empty Map/Set ~150 B; the three lists were ~100 B of a parked execution's ~850 B, measured).
   /**
    * Armed timers as flat [timerId, clock handle, due time, ...] triples: an execution has one or two at a time (a
-   * Wait, a retry back-off, a Task or execution timeout), and a 3-slot array is a fifth of an empty Map's size (see
-   * timerTake/timerPut). The due times tell parking whether only distant timers can wake the execution.
+   * Wait, a retry back-off, a Task or execution timeout), and a 3-slot array is far smaller than an empty Map (see
+   * timerTake/timerPut). The due times (boxed numbers, ~16 B each) tell parking whether only distant timers can
+   * wake the execution.
    */
   timers: unknown[] | undefined;
   tasks: Map<string, TaskCancel> | undefined;

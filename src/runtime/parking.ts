@@ -1,9 +1,10 @@
 /**
  * Parking: dropping the in-memory engine state of a stored execution that is waiting, so that 100,000 waiting
  * executions fit in one process (LiveExecution.parked). Its next input reloads the state from the store (snapshot
- * plus journal, persistence.ts). Idle executions are parked by a sweep PARK_AFTER_MS after they go idle; one whose
- * only wake-up is a distant timer is parked at once, and leaves memory altogether when the timer is further than
- * the wake-up horizon (wakeups.ts: it is then held by nothing but its row in the store's timers table).
+ * plus journal, persistence.ts). Idle executions are parked by a sweep PARK_AFTER_MS after they go idle; one that
+ * only timers can wake, the earliest at least that far away, is parked at once, and leaves memory altogether when
+ * the earliest is beyond the wake-up horizon and nobody waits for its result (wakeups.ts: it is then held by
+ * nothing but its rows in the store's timers table).
  */
 import { firstTimer, type LiveExecution } from './live-execution.js';
 

@@ -65,9 +65,9 @@ export function rollBackTick(
     for (const id of marked.started) live.startedTasks?.delete(id);
     for (const id of marked.closed) live.closedTasks?.delete(id);
     if (live.insert) {
-      drop(live);
       const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: now };
       for (const w of takeAll(live, 'doneWaiters')) w(result);
+      drop(live);
     } else {
       live.mailbox = [...inputs, ...(live.mailbox ?? [])];
       requeue(live);

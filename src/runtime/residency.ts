@@ -9,7 +9,7 @@ import type { DispatchTaskCommand } from '../dispatch/types.js';
 import type { ExecutionRow, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { Effects } from './effects.js';
-import type { LiveExecution } from './live-execution.js';
+import { resultOfRow, takeAll, type ExecutionResult, type LiveExecution } from './live-execution.js';
 import { Parking } from './parking.js';
 import type { TokenIndex } from './token-index.js';
 import { Wakeups } from './wakeups.js';
@@ -89,10 +89,20 @@ export class Residency {
     return live;
   }
 
-  /** Stops holding an execution that ended (or was never stored): its timers, calls and tokens are released. */
+  /**
+   * Stops holding an execution that ended (or was never stored, or refused its Start): its timers, calls and tokens
+   * are released, and callers still waiting for its result get what the store has (FAILED when it has no row).
+   */
   drop(live: LiveExecution): void {
     this.d.effects.release(live);
     if (this.holds(live)) this.live.delete(live.arn);
+    const waiting = takeAll(live, 'doneWaiters');
+    if (waiting.length === 0) return;
+    const now = this.d.clock.now();
+    const row = live.persist ? this.d.store.executions.get(live.arn) : undefined;
+    const result: ExecutionResult = row ? resultOfRow(row, now)
+      : { status: 'FAILED', error: 'States.Runtime', cause: 'The execution could not be started', stopMs: now };
+    for (const w of waiting) w(result);
   }
 
   /** A stored execution left RUNNING with nothing queued: park or evict it (parking.ts). */
@@ -109,15 +119,18 @@ export class Residency {
     this.live.clear();
   }
 
-  /** Holds a stored execution, parked: re-arms its timers, re-issues its task commands. */
+  /**
+   * Holds a stored execution, parked: re-arms its timers, re-issues its task commands. Everything is read first, so
+   * a read that fails leaves the execution as it was (in the store only), to be resumed again later.
+   */
   private hold(row: ExecutionRow, program: unknown, timers = this.d.store.executions.timers(row.id)): LiveExecution {
+    const outbox = this.d.store.executions.outbox(row.id).map((o) => ({ started: o.started, cmd: JSON.parse(o.command) as DispatchTaskCommand }));
     const live = this.track(row.arn, row.id, true, program, undefined);
     live.parked = true;
     for (const t of timers) this.d.effects.arm(live, t.timerId, t.fireAt);
-    for (const o of this.d.store.executions.outbox(row.id)) {
-      const cmd = JSON.parse(o.command) as DispatchTaskCommand;
-      if (o.started >= 1) (live.startedTasks ??= new Set()).add(cmd.taskId);
-      if (o.started === 2 && cmd.taskToken) this.d.tokens.add(live, cmd.taskId, cmd.taskToken);
+    for (const { started, cmd } of outbox) {
+      if (started >= 1) (live.startedTasks ??= new Set()).add(cmd.taskId);
+      if (started === 2 && cmd.taskToken) this.d.tokens.add(live, cmd.taskId, cmd.taskToken);
       else this.d.effects.dispatch(live, cmd);
     }
     return live;

@@ -231,14 +231,15 @@ export class Runner {
   /** After commit: publish, then perform the commands. */
   private act({ live, state, commands, write }: TickWork): void {
     live.state = state;
+    live.parked = undefined;
     for (const w of takeAll(live, 'commitWaiters')) w();
     if (write.events.length > 0) this.o.onEvents?.(live.arn, write.events);
     this.effects.perform(live, commands);
     if (state.status === 'RUNNING' && live.persist) this.residents.settled(live);
     if (state.status !== 'RUNNING') {
-      this.residents.drop(live);
       const result = resultOf(state, write.stopMs ?? this.o.clock.now());
       for (const w of takeAll(live, 'doneWaiters')) w(result);
+      this.residents.drop(live);
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Evicted executions and the sweep that brings them back. A stored execution whose only wake-up is a timer at least
- * EVICT_AFTER_MS away (a Wait of an hour, a day, a year) leaves memory altogether (parking.ts decides when): the
- * runner forgets it, and its timer lives on only as its row in the store's `timers` table. Nothing of it is held
+ * Evicted executions and the sweep that brings them back. A stored execution that only timers can wake, the earliest
+ * at least EVICT_AFTER_MS away (a Wait of an hour, a day, a year; an execution timeout), leaves memory altogether
+ * (parking.ts decides when) unless a caller waits for its result: the runner forgets it, and its timers live on
+ * only as rows in the store's `timers` table. Nothing of it is held
  * in the process, so the number of waiting executions is bounded by the disk, not the heap. It comes back ahead of
  * its timer: a sweep, armed on the clock half a horizon before the earliest evicted timer, resumes every execution
  * with a timer due within the horizon (EVICT_AFTER_MS from the sweep) that the runner does not hold, which re-arms
@@ -54,7 +55,7 @@ export class Wakeups {
     this.horizon = d.clock.now() + EVICT_AFTER_MS;
   }
 
-  /** Whether an execution whose only timer is due at `fireAt` may leave memory at `now`. */
+  /** Whether an execution whose earliest timer is due at `fireAt` may leave memory at `now`. */
   mayEvict(fireAt: number, now: number): boolean {
     return !this.closed && fireAt >= this.horizon && fireAt - now >= EVICT_AFTER_MS;
   }
@@ -100,7 +101,7 @@ export class Wakeups {
       this.retry();
       return;
     }
-    for (const t of due) this.wake(t.arn);
+    this.wakeAll(due.map((t) => t.arn));
     // The next chunk starts after the last row: a second timer of that execution due at the same time may be skipped,
     // which is harmless (resuming an execution re-arms all its timers).
     if (due.length === SWEEP_CHUNK) {
@@ -120,15 +121,24 @@ export class Wakeups {
     this.arm();
   }
 
-  /** Resumes one execution; one that fails is retried later (see `failed`). */
-  private wake(arn: string): void {
-    try {
-      this.d.wake(arn);
-    } catch (e) {
-      this.d.log?.(`runtime: cannot resume ${arn}, retrying: ${(e as Error).message}`);
-      this.failed.add(arn);
-      this.retryHandle ??= this.d.clock.setTimer(this.d.clock.now() + this.retryDelay, this.retryNow);
+  /**
+   * Resumes executions; those that fail are retried later (see `failed`), with one log line for the lot (a broken
+   * disk fails every one of a 100,000-execution sweep).
+   */
+  private wakeAll(arns: readonly string[]): void {
+    let failures = 0;
+    let first: unknown;
+    for (const arn of arns) {
+      try {
+        this.d.wake(arn);
+      } catch (e) {
+        if (failures++ === 0) first = `${arn}: ${(e as Error).message}`;
+        this.failed.add(arn);
+      }
     }
+    if (failures === 0) return;
+    this.d.log?.(`runtime: cannot resume ${failures} waiting execution(s), retrying (first: ${String(first)})`);
+    this.retryHandle ??= this.d.clock.setTimer(this.d.clock.now() + this.retryDelay, this.retryNow);
   }
 
   private retryFailed(): void {
@@ -137,7 +147,7 @@ export class Wakeups {
     const arns = [...this.failed];
     this.failed.clear();
     this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2);
-    for (const arn of arns) this.wake(arn);
+    this.wakeAll(arns);
     if (this.failed.size === 0) this.retryDelay = RETRY_FIRST_MS;
   }
 

@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { jsonSyntaxError } from '../asl/parse.js';
 import type { ExecutionMeta } from '../engine/contract.js';
-import { resultOfRow as rowResult, type ExecutionResult } from '../runtime/live-execution.js';
+import { resultOfRow as rowResult, storedResult, type ExecutionResult } from '../runtime/live-execution.js';
 import type { Json } from '../util/json.js';
 import { formatTimestamp } from '../util/time.js';
 import { redriveVerdict } from '../runtime/redrive.js';
@@ -54,15 +54,17 @@ class StartedExecution implements Started {
 }
 
 /**
- * The result of an execution that was already running, asked for only when read: waiting for it brings an execution
- * waiting in the store on a distant timer back into memory (runtime/residency.ts), which a repeated StartExecution
- * that nobody awaits must not do.
+ * The result of an execution that was already running, asked for only when read: a waiter keeps an execution in
+ * memory (one waiting on a distant timer would otherwise leave it, runtime/residency.ts), which a repeated
+ * StartExecution that nobody awaits must not do. A start still being committed when it was repeated may have
+ * failed since: it has no row, and reads as FAILED.
  */
 class RunningExecution {
   constructor(private readonly ctx: ServiceContext, private readonly executionArn: string) {}
 
   get done(): Promise<ExecutionResult> {
-    return this.ctx.runner.waitFor(this.executionArn) ?? Promise.resolve(resultOfRow(this.ctx, this.executionArn));
+    const { ctx, executionArn } = this;
+    return ctx.runner.waitFor(executionArn) ?? Promise.resolve(storedResult(ctx.store, executionArn, ctx.clock.now()));
   }
 }
 
@@ -108,9 +110,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
     if (pending || existing) {
       if (!sameRunning) throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
       const startMs = existing?.startMs ?? pending?.insert?.startMs ?? ctx.clock.now();
-      // A start still being committed has no row yet: wait on it now, so that a failed commit answers FAILED.
-      const handle = pending?.insert ? { done: ctx.runner.waitFor(executionArn)! } : new RunningExecution(ctx, executionArn);
-      return new StartedExecution(executionArn, startMs, handle, inputText);
+      return new StartedExecution(executionArn, startMs, new RunningExecution(ctx, executionArn), inputText);
     }
   }
 

@@ -164,6 +164,29 @@ describe('eviction of executions waiting on distant timers', () => {
     expect(svc.ctx.store.executions.timers(id)).toEqual([]);
   });
 
+  it('retries, a second later, an execution the sweep could not resume, without holding it half-resumed', async () => {
+    const clock = fakeClock(T0);
+    const lines: string[] = [];
+    const db = dbFile();
+    const svc = createService({ db, clock, functionCodeDir: `${db}-fv`, log: (l) => void lines.push(l) });
+    services.push(svc);
+    const arn = await startOne(svc, await waiting(svc, 'broken', 3600), 'b');
+    const id = svc.ctx.store.executions.get(arn)!.id;
+    // A row that cannot be read back (its command is not JSON): resuming the execution throws.
+    svc.ctx.store.db.prepare("INSERT INTO outbox (execution_id, task_id, command, started) VALUES (?, 'x', '{', 0)").run(id);
+    clock.advance(3600_000 - EVICT_AFTER_MS / 2);
+    await turns();
+    expect(lines.some((l) => /cannot resume 1 waiting execution\(s\), retrying/.test(l))).toBe(true);
+    expect(svc.ctx.runner.get(arn)).toBeUndefined();
+    svc.ctx.store.db.prepare("DELETE FROM outbox WHERE execution_id = ? AND task_id = 'x'").run(id);
+    clock.advance(1000);
+    await turns();
+    expect(svc.ctx.runner.get(arn)).toMatchObject({ parked: true });
+    clock.advance(EVICT_AFTER_MS / 2);
+    await turns();
+    expect(await status(svc, arn)).toBe('SUCCEEDED');
+  });
+
   it('resumes in chunks, across turns of the event loop, more executions than one sweep takes at once', async () => {
     const clock = fakeClock(T0);
     const svc = open(dbFile(), clock);

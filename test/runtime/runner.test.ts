@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchTaskCommand, TaskDispatcher, TaskOutcome } from '../../src/dispatch/types.js';
 import { fakeClock } from '../../src/runtime/clock.js';
+import type { EnginePort } from '../../src/runtime/engine-port.js';
 import { Runner, type StartRequest } from '../../src/runtime/runner.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { fakeEngine } from './fake-engine.js';
@@ -199,6 +200,28 @@ describe('runner', () => {
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     expect(types(store, h.live.arn)).toEqual(['ExecutionStarted', 'ExecutionFailed']);
     expect(clock.pending()).toBe(0);
+  });
+
+  it('answers callers waiting on a start the engine refuses with FAILED, instead of leaving them hanging', async () => {
+    const store = openStore(':memory:');
+    stores.push(store);
+    const clock = fakeClock();
+    const refusing: EnginePort = {
+      ...fakeEngine,
+      step: async (p, s, i) => {
+        if (i.kind === 'Start') throw new Error('refused');
+        return fakeEngine.step(p, s, i);
+      },
+    };
+    const runner = new Runner({ store, engine: refusing, dispatcher: { dispatch: () => new Promise(() => undefined) }, clock });
+    const failed = { status: 'FAILED', error: 'States.Runtime', cause: 'The execution could not be started' };
+    const memory = runner.start({ ...request('refused-in-memory', ['wait'], clock.now()), persist: false });
+    const stored = runner.start(request('refused-stored', ['wait'], clock.now()));
+    const waiting = runner.waitFor(stored.live.arn);
+    expect(await memory.done).toMatchObject(failed);
+    expect(await waiting).toMatchObject(failed);
+    expect(store.executions.get(stored.live.arn)).toBeUndefined();
+    expect(runner.get(stored.live.arn)).toBeUndefined();
   });
 
   it('publishes each commit\'s events after the commit, in order', async () => {

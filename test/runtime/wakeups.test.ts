@@ -62,7 +62,7 @@ describe('the wake-up sweep', () => {
     w.evicted(T0 + HOUR);
     clock.advance(HOUR - EVICT_AFTER_MS / 2);
     expect(woke).toEqual([]);
-    expect(lines[0]).toMatch(/cannot resume .*:a, retrying: disk I\/O error/);
+    expect(lines[0]).toMatch(/cannot resume 1 waiting execution\(s\), retrying \(first: .*:a: disk I\/O error\)/);
     clock.advance(1000); // first retry, fails again
     expect(woke).toEqual([]);
     clock.advance(1999);
