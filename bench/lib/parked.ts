@@ -1,6 +1,7 @@
 /**
  * Memory per parked execution: N STANDARD executions waiting in a one-hour Wait state in one embedded service
- * (SQLite file). Prints one JSON line. Usage: node --expose-gc --import tsx bench/lib/parked.ts N
+ * (SQLite file). Prints one JSON line. Usage: node --expose-gc --import tsx bench/lib/parked.ts N [WAIT_SECONDS]
+ * (a Wait under a minute keeps the executions held in memory, parked, instead of evicted: src/runtime/wakeups.ts).
  *
  * Two deltas are reported, both after a full gc and after the runner's park sweep has run:
  * - `bytesPerExecution*`: against a baseline taken after a burst of N starts of a machine that ends at once.
@@ -75,12 +76,12 @@ function runnerCounts(svc: ReturnType<typeof createService>): { held?: number; p
   return { held: live.size, parked, evicted: running - live.size };
 }
 
-async function main(n: number): Promise<void> {
+async function main(n: number, waitSeconds: number): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc');
   const tmp = mkdtempSync(join(tmpdir(), 'asl-bench-parked-'));
   const svc = createService({ db: join(tmp, 'parked.db'), functionCodeDir: join(tmp, 'fv') });
   try {
-    const parkedArn = await machine(svc, 'parked', { Park: { Type: 'Wait', Seconds: 3600, Next: 'Done' }, Done: { Type: 'Succeed' } });
+    const parkedArn = await machine(svc, 'parked', { Park: { Type: 'Wait', Seconds: waitSeconds, Next: 'Done' }, Done: { Type: 'Succeed' } });
     const quickArn = await machine(svc, 'quick', { Step: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Succeed' } });
     // Warm the code paths (and the statement caches) before the baselines.
     await burst(svc, parkedArn, 'warm', 50);
@@ -110,7 +111,7 @@ async function main(n: number): Promise<void> {
   }
 }
 
-main(Number(process.argv[2] ?? 10000)).then(() => process.exit(0), (e: unknown) => {
+main(Number(process.argv[2] ?? 10000), Number(process.argv[3] ?? 3600)).then(() => process.exit(0), (e: unknown) => {
   process.stdout.write(`PARKED ${JSON.stringify({ ok: false, error: String((e as Error)?.stack ?? e).slice(0, 800) })}\n`);
   process.exit(0);
 });
