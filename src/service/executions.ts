@@ -3,7 +3,6 @@
  * RUNNING returns the same execution, anything else is ExecutionAlreadyExists), StartSyncExecution (Express
  * only, in memory, only the result is returned) and StopExecution.
  */
-import { randomInt } from 'node:crypto';
 import { jsonSyntaxError } from '../asl/parse.js';
 import type { ExecutionMeta } from '../engine/contract.js';
 import { resultOfRow as rowResult, storedResult, type ExecutionResult } from '../runtime/live-execution.js';
@@ -15,6 +14,7 @@ import { arns, parseExecutionArn } from './arns.js';
 import { machineOf, programFor, revisionOf, type ServiceContext } from './context.js';
 import { invalidArn, notFound, ServiceError } from './errors.js';
 import { req, validName } from './request.js';
+import { nextSeed } from './seeds.js';
 
 /** Parses execution input as AWS does, with Jackson's wording for malformed JSON. */
 export function parseInput(text: string): Json {
@@ -123,7 +123,7 @@ export async function start(ctx: ServiceContext, body: unknown, sync: boolean): 
     ...(versionArn ? { stateMachineVersionArn: versionArn } : {}),
     ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}),
   };
-  const seed = randomInt(0, 2 ** 31);
+  const seed = nextSeed();
   const handle = ctx.runner.start({
     persist: !express,
     program: programFor(ctx, rev),

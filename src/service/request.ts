@@ -41,10 +41,14 @@ export class Req {
       return rule.required ? '' : undefined;
     }
     if (typeof v !== 'string') throw typeError(name, 'STRING');
-    const len = [...v].length;
-    if (rule.min !== undefined && len < rule.min) this.bad(name, v, `Member must have length greater than or equal to ${rule.min}`, rule.sensitive);
-    if (rule.max !== undefined && len > rule.max) this.bad(name, v, `Member must have length less than or equal to ${rule.max}`, rule.sensitive);
-    if (rule.maxBytes !== undefined && Buffer.byteLength(v, 'utf8') > rule.maxBytes) {
+    // Lengths are in code points (AWS counts a surrogate pair once); counted only when the UTF-16 length cannot
+    // decide, since spreading a 256 KiB input into code points would allocate an array of 256 Ki strings.
+    const len = (rule.min !== undefined && v.length < 2 * rule.min) || (rule.max !== undefined && v.length > rule.max)
+      ? codePoints(v) : undefined;
+    if (len !== undefined && rule.min !== undefined && len < rule.min) this.bad(name, v, `Member must have length greater than or equal to ${rule.min}`, rule.sensitive);
+    if (len !== undefined && rule.max !== undefined && len > rule.max) this.bad(name, v, `Member must have length less than or equal to ${rule.max}`, rule.sensitive);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, so a short text needs no byte count.
+    if (rule.maxBytes !== undefined && v.length * 3 > rule.maxBytes && Buffer.byteLength(v, 'utf8') > rule.maxBytes) {
       this.bad(name, v, `Member must have size less than or equal to ${rule.maxBytes} bytes in UTF-8 encoding`, rule.sensitive);
     }
     if (rule.enum && !rule.enum.includes(v)) this.bad(name, v, `Member must satisfy enum value set: [${rule.enum.join(', ')}]`);
@@ -135,4 +139,20 @@ const BAD_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uf
 export function validName(name: string): boolean {
   const len = [...name].length;
   return len >= 1 && len <= 80 && !BAD_NAME.test(name) && !/[\ud800-\udfff]/.test(name.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''));
+}
+
+/** The number of code points in `s` (a surrogate pair counts once). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
