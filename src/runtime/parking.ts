@@ -2,9 +2,10 @@
  * Parking: dropping the in-memory engine state of a stored execution that is waiting, so that 100,000 waiting
  * executions fit in one process (LiveExecution.parked). Its next input reloads the state from the store (snapshot
  * plus journal, persistence.ts). Idle executions are parked by a sweep PARK_AFTER_MS after they go idle; one that
- * only timers can wake, the earliest at least that far away, is parked at once, and leaves memory altogether when
- * the earliest is beyond the wake-up horizon and nobody waits for its result (wakeups.ts: it is then held by
- * nothing but its rows in the store's timers table).
+ * only timers can wake, the earliest at least that far away, is parked at once. Either leaves memory altogether
+ * when nothing is in flight, nobody waits for its result and its earliest timer (if any) is beyond the wake-up
+ * horizon (wakeups.ts): it is then held by nothing but its rows in the store — timers, and the `.waitForTaskToken`
+ * tokens an answer from outside finds it by.
  */
 import { firstTimer, type LiveExecution } from './live-execution.js';
 
@@ -27,10 +28,10 @@ export function distantTimer(live: LiveExecution, now: number): number | undefin
 }
 
 /**
- * Offers a parkable execution, whose earliest timer is due at `fireAt`, to leave memory altogether (wakeups.ts);
- * the runner declines when the timer is not far enough away or it cannot resume executions on its own.
+ * Offers a parkable execution, whose earliest timer is due at `fireAt` (Infinity: none), to leave memory altogether
+ * (wakeups.ts); the runner declines when the timer is not far enough away or it cannot resume executions on its own.
  */
-export type Evict = (live: LiveExecution, fireAt: number, now: number) => void;
+export type Evict = (live: LiveExecution, fireAt: number) => void;
 
 export class Parking {
   /** Executions that went idle since the last sweep. */
@@ -46,7 +47,7 @@ export class Parking {
    */
   settled(live: LiveExecution, now: number): void {
     const fireAt = distantTimer(live, now);
-    if (fireAt !== undefined && this.park(live, fireAt, now)) return;
+    if (fireAt !== undefined && this.park(live, fireAt)) return;
     this.idle.add(live);
     this.timer ??= setTimeout(() => this.sweep(), PARK_AFTER_MS);
     this.timer.unref?.();
@@ -62,19 +63,21 @@ export class Parking {
     this.timer = undefined;
     const idle = this.idle;
     this.idle = new Set();
-    for (const live of idle) this.park(live);
+    // Still idle a second later: nothing in flight (park checks), so only timers and answers from outside (task
+    // tokens, StopExecution) can wake it, and it is offered for eviction as well.
+    for (const live of idle) this.park(live, firstTimer(live));
   }
 
   /**
-   * Drops the execution's state when nothing is queued or in flight for it; given its earliest timer, offers the
-   * whole execution for eviction when nobody waits for its result either (the runner then forgets it). False when
-   * it cannot be parked now.
+   * Drops the execution's state when nothing is queued or in flight for it (or it is parked already: resumed from
+   * the store and not yet loaded); given its earliest timer, offers the whole execution for eviction when nobody
+   * waits for its result either (the runner then forgets it). False when it cannot be parked now.
    */
-  private park(live: LiveExecution, fireAt?: number, now?: number): boolean {
+  private park(live: LiveExecution, fireAt?: number): boolean {
     const parkable = this.held(live) && !live.mailbox?.length && !live.tasks?.size && !live.commitWaiters?.length
-      && live.insert === undefined && live.state?.status === 'RUNNING' && live.id > 0;
+      && live.insert === undefined && (live.parked || live.state?.status === 'RUNNING') && live.id > 0;
     if (!parkable) return false;
-    if (fireAt !== undefined && now !== undefined && !live.doneWaiters?.length) this.evict?.(live, fireAt, now);
+    if (fireAt !== undefined && !live.doneWaiters?.length) this.evict?.(live, fireAt);
     live.state = undefined;
     live.parked = true;
     return true;

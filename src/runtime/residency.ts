@@ -35,7 +35,7 @@ export class Residency {
 
   constructor(private readonly d: ResidencyDeps) {
     this.parking = new Parking(
-      (live) => !this.closed && this.live.get(live.arn) === live && !d.queued(live), (l, at, now) => this.evict(l, at, now));
+      (live) => !this.closed && this.live.get(live.arn) === live && !d.queued(live), (l, at) => this.evict(l, at));
     this.wakeups = d.programOf && new Wakeups({
       clock: d.clock, store: d.store, wake: (arn) => void this.find(arn), ...(d.log ? { log: d.log } : {}),
     });
@@ -60,19 +60,36 @@ export class Residency {
   }
 
   /**
-   * Resumes a RUNNING execution after a restart, its state loaded when its first input arrives; one with only
-   * distant timers and nothing else outstanding is left in the store until they come due.
+   * Resumes a RUNNING execution after a restart, its state loaded when its first input arrives. One that only
+   * distant timers and answers to its submitted `.waitForTaskToken` tasks can wake is left in the store until a
+   * timer is near or an answer comes (resumeForToken).
    */
   resume(row: ExecutionRow, program: unknown): void {
     const timers = this.d.store.executions.timers(row.id);
     let first = Infinity;
     for (const t of timers) first = Math.min(first, t.fireAt);
-    if (this.wakeups && timers.length > 0 && this.wakeups.mayEvict(first, this.d.clock.now())
-      && this.d.store.executions.outbox(row.id).length === 0) {
-      this.wakeups.evicted(first);
-      return;
+    if (this.wakeups?.mayEvict(first, this.d.clock.now())) {
+      const outbox = this.d.store.executions.outbox(row.id);
+      const external = outbox.every((o) => o.started === 2 && (JSON.parse(o.command) as DispatchTaskCommand).taskToken !== undefined);
+      if (external && timers.length + outbox.length > 0) {
+        this.wakeups.evicted(first);
+        return;
+      }
     }
     this.hold(row, program, timers);
+  }
+
+  /**
+   * Resumes the execution that issued `token` when it waits in the store only (its tokens left memory with it), so
+   * that the runner's token index knows the token again if its task is still open. One resumed for a token whose
+   * task is closed is offered to leave memory again (nothing else may come for it).
+   */
+  resumeForToken(token: string): void {
+    if (!this.d.programOf || this.closed) return;
+    const arn = this.d.store.executions.runningWithToken(token);
+    if (arn === undefined || this.live.has(arn)) return;
+    const live = this.find(arn);
+    if (live && !this.d.tokens.get(token)) this.settled(live);
   }
 
   /** Starts holding an execution (every field from the start: see below). */
@@ -141,8 +158,8 @@ export class Residency {
    * can bring it back in time. Parking marks its stale object parked and stateless (a caller holding it sees a
    * stored, waiting execution); the runner queues no input on it.
    */
-  private evict(live: LiveExecution, fireAt: number, now: number): void {
-    if (!this.wakeups?.mayEvict(fireAt, now)) return;
+  private evict(live: LiveExecution, fireAt: number): void {
+    if (!this.wakeups?.mayEvict(fireAt, this.d.clock.now())) return;
     this.drop(live);
     this.wakeups.evicted(fireAt);
   }

@@ -146,8 +146,11 @@ export class Runner {
     return live && new Promise((resolve) => pushTo(live, 'doneWaiters', resolve));
   }
 
-  /** The execution and task id a `.waitForTaskToken` token belongs to. */
+  /** The execution and task id a `.waitForTaskToken` token belongs to (resuming an execution that left memory). */
   taskForToken(token: string): { arn: string; taskId: string } | undefined {
+    const known = this.tokens.get(token);
+    if (known) return known;
+    this.residents.resumeForToken(token);
     return this.tokens.get(token);
   }
 

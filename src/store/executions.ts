@@ -110,6 +110,8 @@ export function executionRepo(db: Db) {
       JOIN executions e ON e.id = t.execution_id WHERE (t.fire_at, t.execution_id) > (?, ?) AND t.fire_at < ?
       ORDER BY t.fire_at, t.execution_id LIMIT ?`),
     firstTimerFrom: db.prepare('SELECT MIN(fire_at) AS at FROM timers WHERE fire_at >= ?'),
+    runningWithToken: db.prepare(`SELECT e.arn FROM task_tokens t JOIN executions e ON e.id = t.execution_id
+      WHERE t.token = ? AND e.status = 'RUNNING'`),
     addToken: db.prepare('INSERT OR IGNORE INTO task_tokens (token, execution_id) VALUES (?, ?)'),
     token: db.prepare('SELECT 1 FROM task_tokens WHERE token = ?'),
   };
@@ -145,6 +147,8 @@ export function executionRepo(db: Db) {
      */
     timersDue: (afterFireAt: number, afterExecutionId: number, until: number, limit: number) =>
       s.timersDue.all(afterFireAt, afterExecutionId, until, limit) as { fireAt: number; executionId: number; arn: string }[],
+    /** The ARN of the RUNNING execution that issued a `.waitForTaskToken` token (its task may be closed since). */
+    runningWithToken: (token: string) => (s.runningWithToken.get(token) as { arn: string } | undefined)?.arn,
     /** The due time of the earliest armed timer due at `at` or later. */
     firstTimerFrom: (at: number) => (s.firstTimerFrom.get(at) as { at: number | null }).at ?? undefined,
     /** Whether a `.waitForTaskToken` token was ever issued (its task may be closed since). */

@@ -73,6 +73,20 @@ describe('parking', () => {
     expect([busy.parked, busy.state, gone.parked, gone.state]).toEqual([undefined, RUNNING, undefined, RUNNING]);
   });
 
+  it('offers executions still idle at the sweep for eviction, with their earliest timer or none (a callback waiter)', () => {
+    vi.useFakeTimers();
+    const offered: [string, number][] = [];
+    const parking = new Parking(() => true, (l, fireAt) => void offered.push([l.arn, fireAt]));
+    const waiter = live({ arn: 'callback', tokens: new Map([['t1', 'tok']]) });
+    const timed = live({ arn: 'near-timer', timers: ['r', {}, NOW + 500] });
+    const resumed = live({ arn: 'resumed', state: undefined, parked: true });
+    for (const l of [waiter, timed, resumed]) parking.settled(l, NOW);
+    expect(offered).toEqual([]);
+    vi.advanceTimersByTime(PARK_AFTER_MS);
+    expect(offered).toEqual([['callback', Infinity], ['near-timer', NOW + 500], ['resumed', Infinity]]);
+    parking.close();
+  });
+
   it('never parks an execution not yet stored, or one that has ended', () => {
     const parking = new Parking(() => true);
     const unstored = live({ id: 0, timers: ['w1', {}, NOW + 3600_000] });
