@@ -11,6 +11,11 @@ import { firstTimer, type LiveExecution } from './live-execution.js';
 
 /** Interval of the park sweep, which drops the state of idle persisted executions. */
 export const PARK_AFTER_MS = 1000;
+/**
+ * The most open task tokens an execution may hold and still leave memory: resuming it for an answer re-reads and
+ * re-parses every open task's command, so a Map waiting on thousands of callbacks, answered one by one, stays held.
+ */
+export const EVICT_MAX_TOKENS = 32;
 
 /**
  * The due time of the execution's earliest timer when timers are the only thing that can wake it from inside and
@@ -39,7 +44,10 @@ export class Parking {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `held`: the runner still holds this execution with nothing queued for it (and is not closed). */
-  constructor(private readonly held: (live: LiveExecution) => boolean, private readonly evict?: Evict) {}
+  constructor(
+    private readonly held: (live: LiveExecution) => boolean, private readonly evict?: Evict,
+    private readonly ticking?: () => boolean,
+  ) {}
 
   /**
    * A stored execution left RUNNING with nothing to do until its next input (after a commit and the commands it
@@ -61,6 +69,14 @@ export class Parking {
 
   private sweep(): void {
     this.timer = undefined;
+    // An execution a tick is stepping is in neither the runner's ready set nor its mailbox: were the tick to yield to
+    // timers (it does not today: the engine and the store answer without waiting on I/O), parking or evicting it
+    // then would lose the tick's result. Wait for the tick to end instead.
+    if (this.ticking?.()) {
+      this.timer = setTimeout(() => this.sweep(), 10);
+      this.timer.unref?.();
+      return;
+    }
     const idle = this.idle;
     this.idle = new Set();
     // Still idle a second later: nothing in flight (park checks), so only timers and answers from outside (task
@@ -77,7 +93,7 @@ export class Parking {
     const parkable = this.held(live) && !live.mailbox?.length && !live.tasks?.size && !live.commitWaiters?.length
       && live.insert === undefined && (live.parked || live.state?.status === 'RUNNING') && live.id > 0;
     if (!parkable) return false;
-    if (fireAt !== undefined && !live.doneWaiters?.length) this.evict?.(live, fireAt);
+    if (fireAt !== undefined && !live.doneWaiters?.length && (live.tokens?.size ?? 0) <= EVICT_MAX_TOKENS) this.evict?.(live, fireAt);
     live.state = undefined;
     live.parked = true;
     return true;

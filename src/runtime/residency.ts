@@ -21,6 +21,8 @@ export interface ResidencyDeps {
   tokens: TokenIndex;
   /** Whether inputs are queued for the execution (it is then neither parked nor evicted). */
   queued: (live: LiveExecution) => boolean;
+  /** Whether a tick is under way (the park sweep waits for its end: see Parking). */
+  ticking: () => boolean;
   /** The program of a stored execution; without it executions are parked, never evicted (RunnerOptions). */
   programOf?: (row: ExecutionRow) => unknown;
   log?: (line: string) => void;
@@ -35,7 +37,7 @@ export class Residency {
 
   constructor(private readonly d: ResidencyDeps) {
     this.parking = new Parking(
-      (live) => !this.closed && this.live.get(live.arn) === live && !d.queued(live), (l, at) => this.evict(l, at));
+      (live) => !this.closed && this.live.get(live.arn) === live && !d.queued(live), (l, at) => this.evict(l, at), d.ticking);
     this.wakeups = d.programOf && new Wakeups({
       clock: d.clock, store: d.store, wake: (arn) => void this.find(arn), ...(d.log ? { log: d.log } : {}),
     });
@@ -81,15 +83,16 @@ export class Residency {
 
   /**
    * Resumes the execution that issued `token` when it waits in the store only (its tokens left memory with it), so
-   * that the runner's token index knows the token again if its task is still open. One resumed for a token whose
-   * task is closed is offered to leave memory again (nothing else may come for it).
+   * that the runner's token index knows the token again if its task is still open. The execution is settled at
+   * once: if no input follows (the token's task is closed, the answer's output is refused), the park sweep lets it
+   * leave memory again; an input queued meanwhile keeps it (Parking).
    */
   resumeForToken(token: string): void {
     if (!this.d.programOf || this.closed) return;
     const arn = this.d.store.executions.runningWithToken(token);
     if (arn === undefined || this.live.has(arn)) return;
     const live = this.find(arn);
-    if (live && !this.d.tokens.get(token)) this.settled(live);
+    if (live) this.settled(live);
   }
 
   /** Starts holding an execution (every field from the start: see below). */

@@ -31,10 +31,7 @@ export interface RunnerOptions {
   log?: (line: string) => void;
   /** Called after each commit with the execution's new history events (the stream's feed). */
   onEvents?: (executionArn: string, events: HistoryEvent[]) => void;
-  /**
-   * The program of a stored execution, for resuming it on its own. Given, executions waiting on a distant timer
-   * leave memory and come back when it is near or an input arrives (wakeups.ts); without it they stay parked.
-   */
+  /** A stored execution's program: given, waiting executions may leave memory (residency.ts); else they stay parked. */
   programOf?: (row: ExecutionRow) => unknown;
 }
 
@@ -54,6 +51,8 @@ export class Runner {
    * scavenges (measured: ~0.4 MB promoted per scavenge, ~0 with a new Set).
    */
   private ready = new Set<LiveExecution>();
+  /** Set while a tick is under way: the park sweep waits for it (an execution being stepped is in no set). */
+  private ticking = false;
   private readonly tokens = new TokenIndex();
   private readonly ticks = new TickScheduler(() => this.tick(), () => this.ready.size > 0);
   private readonly residents: Residency;
@@ -66,7 +65,7 @@ export class Runner {
   constructor(private readonly o: RunnerOptions) {
     this.effects = new Effects(o.clock, this.tokens, o.dispatcher, (l, i) => this.enqueue(l, i));
     this.residents = new Residency({
-      store: o.store, clock: o.clock, effects: this.effects, tokens: this.tokens, queued: (live) => this.ready.has(live),
+      store: o.store, clock: o.clock, effects: this.effects, tokens: this.tokens, queued: (live) => this.ready.has(live), ticking: () => this.ticking,
       ...(o.programOf ? { programOf: o.programOf } : {}), ...(o.log ? { log: o.log } : {}),
     });
   }
@@ -89,11 +88,7 @@ export class Runner {
     return new StartHandle(live, committed, done, () => this.waitFor(live.arn) ?? Promise.resolve(storedResult(this.o.store, live.arn, this.o.clock.now())));
   }
 
-  /**
-   * Resumes a RUNNING execution from the store after a restart: re-arms timers, re-dispatches tasks. Its state is
-   * loaded (snapshot + journal) when its first input arrives, as for a parked execution. One waiting only on distant
-   * timers stays in the store until they are near (residency.ts).
-   */
+  /** Resumes a RUNNING execution from the store after a restart (or leaves it there while it only waits: residency.ts). */
   resume(row: ExecutionRow, program: unknown): void {
     this.residents.resume(row, program);
   }
@@ -180,6 +175,7 @@ export class Runner {
   private async tick(): Promise<void> {
     this.ticks.begin();
     try {
+      this.ticking = true;
       const batch = [...this.ready];
       this.ready = new Set();
       const works = (await Promise.all(batch.map((live) => this.drain(live)))).filter((w): w is TickWork => !!w);
@@ -206,6 +202,7 @@ export class Runner {
     } catch (e) {
       this.o.log?.(`runner: tick failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
+      this.ticking = false;
       this.ticks.end();
     }
   }

@@ -61,6 +61,9 @@ describe('executions waiting on callbacks', () => {
     // The first token's task is closed: TaskTimedOut, and the execution is not kept in memory for it.
     await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: first!, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
     expect(await leaves(arn!)).toBe(false);
+    // An answer whose output is refused (InvalidOutput) changes nothing and does not keep it in memory either.
+    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: second!, output: 'not json' }))).rejects.toMatchObject({ name: 'InvalidOutput' });
+    expect(await leaves(arn!)).toBe(false);
 
     // A restart leaves it in the store; the answer still finds it.
     await h.stop();

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TaskCancel } from '../../src/dispatch/cancel-signal.js';
 import type { ExecutionState } from '../../src/engine/contract.js';
 import { pushTo, type LiveExecution } from '../../src/runtime/live-execution.js';
-import { distantTimer, PARK_AFTER_MS, Parking } from '../../src/runtime/parking.js';
+import { distantTimer, EVICT_MAX_TOKENS, PARK_AFTER_MS, Parking } from '../../src/runtime/parking.js';
 
 const NOW = 1_700_000_000_000;
 const RUNNING: ExecutionState = { status: 'RUNNING', nextEventId: 3, internal: {} } as unknown as ExecutionState;
@@ -84,6 +84,34 @@ describe('parking', () => {
     expect(offered).toEqual([]);
     vi.advanceTimersByTime(PARK_AFTER_MS);
     expect(offered).toEqual([['callback', Infinity], ['near-timer', NOW + 500], ['resumed', Infinity]]);
+    parking.close();
+  });
+
+  it('keeps in memory an execution waiting on more callbacks than EVICT_MAX_TOKENS (each answer would re-read them all)', () => {
+    vi.useFakeTimers();
+    const offered: string[] = [];
+    const parking = new Parking(() => true, (l) => void offered.push(l.arn));
+    const tokens = (n: number) => new Map(Array.from({ length: n }, (_, i) => [`t${i}`, `tok${i}`] as [string, string]));
+    const few = live({ arn: 'few', tokens: tokens(EVICT_MAX_TOKENS) });
+    const many = live({ arn: 'many', tokens: tokens(EVICT_MAX_TOKENS + 1) });
+    for (const l of [few, many]) parking.settled(l, NOW);
+    vi.advanceTimersByTime(PARK_AFTER_MS);
+    expect(offered).toEqual(['few']);
+    expect(many).toMatchObject({ parked: true, state: undefined });
+    parking.close();
+  });
+
+  it('waits for a tick under way before sweeping', () => {
+    vi.useFakeTimers();
+    let ticking = true;
+    const parking = new Parking(() => true, undefined, () => ticking);
+    const idle = live({ arn: 'idle' });
+    parking.settled(idle, NOW);
+    vi.advanceTimersByTime(PARK_AFTER_MS + 50);
+    expect(idle.parked).toBeUndefined();
+    ticking = false;
+    vi.advanceTimersByTime(10);
+    expect(idle).toMatchObject({ parked: true, state: undefined });
     parking.close();
   });
 
