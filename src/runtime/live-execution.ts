@@ -214,10 +214,15 @@ export function resultOfRow(row: ExecutionRow, now: number): ExecutionResult {
   };
 }
 
-/** The result of a persisted execution that has ended, read back from its committed row. */
-export function storedResult(store: Store, arn: string, now: number): ExecutionResult {
+/** The result the runner gives callers of an execution that never ran to a stored end (States.Runtime). */
+export function failedResult(cause: string, now: number): ExecutionResult {
+  return { status: 'FAILED', error: 'States.Runtime', cause, stopMs: now };
+}
+
+/** The result of a persisted execution read back from its committed row (`missing` when it has none). */
+export function storedResult(store: Store, arn: string, now: number, missing = 'The execution could not be stored'): ExecutionResult {
   const row = store.executions.get(arn);
-  return row ? resultOfRow(row, now) : { status: 'FAILED', error: 'States.Runtime', cause: 'The execution could not be stored', stopMs: now };
+  return row ? resultOfRow(row, now) : failedResult(missing, now);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ExecutionState, HistoryEvent } from '../engine/contract.js';
 import type { Store } from '../store/index.js';
 import type { EnginePort } from './engine-port.js';
 import { parseJournalEntry } from './journal-entry.js';
-import { engineFailure, takeAll, type LiveExecution, type TickWork } from './live-execution.js';
+import { engineFailure, failedResult, takeAll, type LiveExecution, type TickWork } from './live-execution.js';
 
 /**
  * Commits between two snapshots of an execution's state. Rewriting the state row was one WAL page of every
@@ -65,7 +65,7 @@ export function rollBackTick(
     for (const id of marked.started) live.startedTasks?.delete(id);
     for (const id of marked.closed) live.closedTasks?.delete(id);
     if (live.insert) {
-      const result = { status: 'FAILED' as const, error: 'States.Runtime', cause: `The execution could not be stored: ${err.message}`, stopMs: now };
+      const result = failedResult(`The execution could not be stored: ${err.message}`, now);
       for (const w of takeAll(live, 'doneWaiters')) w(result);
       drop(live);
     } else {

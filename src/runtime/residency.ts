@@ -9,7 +9,7 @@ import type { DispatchTaskCommand } from '../dispatch/types.js';
 import type { ExecutionRow, Store } from '../store/index.js';
 import type { Clock } from './clock.js';
 import type { Effects } from './effects.js';
-import { resultOfRow, takeAll, type ExecutionResult, type LiveExecution } from './live-execution.js';
+import { failedResult, storedResult, takeAll, type LiveExecution } from './live-execution.js';
 import { Parking } from './parking.js';
 import type { TokenIndex } from './token-index.js';
 import { Wakeups } from './wakeups.js';
@@ -27,6 +27,9 @@ export interface ResidencyDeps {
   programOf?: (row: ExecutionRow) => unknown;
   log?: (line: string) => void;
 }
+
+/** An outbox row: the command, and 1 once its TaskStarted, 2 once its TaskSubmitted is journalled. */
+interface PendingCommand { started: number; cmd: DispatchTaskCommand }
 
 export class Residency {
   private readonly live = new Map<string, LiveExecution>();
@@ -70,15 +73,16 @@ export class Residency {
     const timers = this.d.store.executions.timers(row.id);
     let first = Infinity;
     for (const t of timers) first = Math.min(first, t.fireAt);
+    let outbox: PendingCommand[] | undefined;
     if (this.wakeups?.mayEvict(first, this.d.clock.now())) {
-      const outbox = this.d.store.executions.outbox(row.id);
-      const external = outbox.every((o) => o.started === 2 && (JSON.parse(o.command) as DispatchTaskCommand).taskToken !== undefined);
+      outbox = this.pending(row.id);
+      const external = outbox.every((o) => o.started === 2 && o.cmd.taskToken !== undefined);
       if (external && timers.length + outbox.length > 0) {
         this.wakeups.evicted(first);
         return;
       }
     }
-    this.hold(row, program, timers);
+    this.hold(row, program, timers, outbox);
   }
 
   /**
@@ -119,9 +123,8 @@ export class Residency {
     const waiting = takeAll(live, 'doneWaiters');
     if (waiting.length === 0) return;
     const now = this.d.clock.now();
-    const row = live.persist ? this.d.store.executions.get(live.arn) : undefined;
-    const result: ExecutionResult = row ? resultOfRow(row, now)
-      : { status: 'FAILED', error: 'States.Runtime', cause: 'The execution could not be started', stopMs: now };
+    const notStarted = 'The execution could not be started';
+    const result = live.persist ? storedResult(this.d.store, live.arn, now, notStarted) : failedResult(notStarted, now);
     for (const w of waiting) w(result);
   }
 
@@ -143,8 +146,9 @@ export class Residency {
    * Holds a stored execution, parked: re-arms its timers, re-issues its task commands. Everything is read first, so
    * a read that fails leaves the execution as it was (in the store only), to be resumed again later.
    */
-  private hold(row: ExecutionRow, program: unknown, timers = this.d.store.executions.timers(row.id)): LiveExecution {
-    const outbox = this.d.store.executions.outbox(row.id).map((o) => ({ started: o.started, cmd: JSON.parse(o.command) as DispatchTaskCommand }));
+  private hold(
+    row: ExecutionRow, program: unknown, timers = this.d.store.executions.timers(row.id), outbox = this.pending(row.id),
+  ): LiveExecution {
     const live = this.track(row.arn, row.id, true, program, undefined);
     live.parked = true;
     for (const t of timers) this.d.effects.arm(live, t.timerId, t.fireAt);
@@ -154,6 +158,11 @@ export class Residency {
       else this.d.effects.dispatch(live, cmd);
     }
     return live;
+  }
+
+  /** The execution's commands not yet carried out (outbox rows), parsed. */
+  private pending(executionId: number): PendingCommand[] {
+    return this.d.store.executions.outbox(executionId).map((o) => ({ started: o.started, cmd: JSON.parse(o.command) as DispatchTaskCommand }));
   }
 
   /**

@@ -85,7 +85,7 @@ export class Runner {
       pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(live)));
       this.enqueue(live, req.start);
     });
-    return new StartHandle(live, committed, done, () => this.waitFor(live.arn) ?? Promise.resolve(storedResult(this.o.store, live.arn, this.o.clock.now())));
+    return new StartHandle(live, committed, done, () => this.result(live.arn));
   }
 
   /** Resumes a RUNNING execution from the store after a restart (or leaves it there while it only waits: residency.ts). */
@@ -133,6 +133,11 @@ export class Runner {
       pushTo(live, 'commitWaiters', (err) => (err ? reject(err) : resolve(true)));
       this.enqueue(live, input);
     });
+  }
+
+  /** The execution's result: when it finishes, if it runs (resumed from the store if it left memory), else as stored. */
+  result(arn: string): Promise<ExecutionResult> {
+    return this.waitFor(arn) ?? Promise.resolve(storedResult(this.o.store, arn, this.o.clock.now()));
   }
 
   /** Resolves with the result when the execution finishes; undefined when it is not running here. */

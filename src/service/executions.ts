@@ -5,7 +5,7 @@
  */
 import { jsonSyntaxError } from '../asl/parse.js';
 import type { ExecutionMeta } from '../engine/contract.js';
-import { resultOfRow as rowResult, storedResult, type ExecutionResult } from '../runtime/live-execution.js';
+import { resultOfRow as rowResult, type ExecutionResult } from '../runtime/live-execution.js';
 import type { Json } from '../util/json.js';
 import { formatTimestamp } from '../util/time.js';
 import { redriveVerdict } from '../runtime/redrive.js';
@@ -63,8 +63,7 @@ class RunningExecution {
   constructor(private readonly ctx: ServiceContext, private readonly executionArn: string) {}
 
   get done(): Promise<ExecutionResult> {
-    const { ctx, executionArn } = this;
-    return ctx.runner.waitFor(executionArn) ?? Promise.resolve(storedResult(ctx.store, executionArn, ctx.clock.now()));
+    return this.ctx.runner.result(this.executionArn);
   }
 }
 
